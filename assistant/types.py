@@ -1,0 +1,222 @@
+"""Typed data that crosses module boundaries: passages, citations, boundary events, answers.
+
+Chunks are stored in Chroma as LangChain `Document`s whose metadata holds only scalars (Chroma's
+rule); `Passage.from_document` is the one place that turns that metadata back into types.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from langchain_core.documents import Document
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["answered", "partial", "no_evidence", "refused"]
+BoundaryAction = Literal["notice", "refused", "corrected"]
+
+LABEL_SEP = "|"  # joins paragraph labels in Chroma metadata; labels never contain it
+
+
+class ChunkMeta(BaseModel):
+    """Metadata of one indexed chunk: enough to cite and to open the paragraph."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str  # "S/2009/189#36#0": doc, paragraph labels, piece
+    doc_id: str
+    title: str
+    kind: str
+    date: str
+    section: str  # "III. Lessons learned ... > H. Accommodating peace and justice"
+    paragraphs: tuple[str, ...]  # ("36",) or ("62(f)",) or ("annex 4",) or ("¶3",)
+    order: int  # reading order of the chunk within its document
+    piece: int = 0  # >0 when a long paragraph was split at sentence boundaries
+    page: int | None = None  # PDF page (1-based)
+    footnotes: tuple[str, ...] = ()  # footnote texts referenced by this paragraph
+    source: str = ""  # file name inside the corpus folder
+    content_hash: str = ""
+
+    def to_metadata(self) -> dict[str, str | int | float | bool]:
+        meta: dict[str, str | int | float | bool] = {
+            "chunk_id": self.chunk_id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "date": self.date,
+            "section": self.section,
+            "paragraphs": LABEL_SEP.join(self.paragraphs),
+            "order": self.order,
+            "piece": self.piece,
+            "footnotes": json.dumps(list(self.footnotes), ensure_ascii=False),
+            "source": self.source,
+            "content_hash": self.content_hash,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        return meta
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> ChunkMeta:
+        return cls(
+            chunk_id=str(meta.get("chunk_id", "")),
+            doc_id=str(meta["doc_id"]),
+            title=str(meta.get("title", "")),
+            kind=str(meta.get("kind", "")),
+            date=str(meta.get("date", "")),
+            section=str(meta.get("section", "")),
+            paragraphs=tuple(p for p in str(meta.get("paragraphs", "")).split(LABEL_SEP) if p),
+            order=int(meta.get("order", 0)),
+            piece=int(meta.get("piece", 0)),
+            page=int(meta["page"]) if meta.get("page") is not None else None,
+            footnotes=tuple(json.loads(str(meta.get("footnotes") or "[]"))),
+            source=str(meta.get("source", "")),
+            content_hash=str(meta.get("content_hash", "")),
+        )
+
+
+class Passage(BaseModel):
+    """A retrieved chunk, ranked, with the scores that put it there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    meta: ChunkMeta
+    text: str
+    score: float  # fused score used for ranking
+    similarity: float = 0.0  # cosine similarity of question and passage (evidence strength)
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return self.meta.paragraphs
+
+    @property
+    def section(self) -> str:
+        return self.meta.section
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """`doc_id#paragraph` keys, the form eval cases and boundary sources use."""
+        return tuple(f"{self.meta.doc_id}#{p}" for p in self.meta.paragraphs)
+
+    @classmethod
+    def from_document(cls, doc: Document, rank: int = 0) -> Passage:
+        meta = dict(doc.metadata)
+        return cls(
+            rank=rank,
+            meta=ChunkMeta.from_metadata(meta),
+            text=doc.page_content,
+            score=float(meta.get("score", 0.0)),
+            similarity=float(meta.get("similarity", 0.0)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "doc_id": self.meta.doc_id,
+            "paragraphs": list(self.meta.paragraphs),
+            "section": self.meta.section,
+            "score": round(self.score, 6),
+            "text": self.text,
+        }
+
+
+def cite_label(doc_id: str, paragraphs: tuple[str, ...] | list[str]) -> str:
+    """`S/2009/189, para. 36` / `paras. 36-37` / `¶3`: how a person reads a citation."""
+    labels = list(paragraphs)
+    if not labels:
+        return doc_id
+    if all(lab.startswith("¶") for lab in labels):
+        return f"{doc_id}, {', '.join(labels)}"
+    word = "para." if len(labels) == 1 else "paras."
+    return f"{doc_id}, {word} {', '.join(labels)}"
+
+
+class Citation(BaseModel):
+    """Where a claim comes from, precise enough to open the paragraph."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marker: int  # the [n] in the answer text
+    doc_id: str
+    paragraphs: tuple[str, ...]
+    section: str
+    quote: str  # the supporting sentence(s) from the passage
+    supported: bool  # did the check find the claim in the passage?
+
+    @property
+    def label(self) -> str:
+        return cite_label(self.doc_id, self.paragraphs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "marker": self.marker,
+            "doc_id": self.doc_id,
+            "paragraphs": list(self.paragraphs),
+            "section": self.section,
+            "quote": self.quote,
+            "supported": self.supported,
+        }
+
+
+class BoundaryEvent(BaseModel):
+    """A normative boundary that applied to this answer and what the guard did about it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    action: BoundaryAction
+    statement: str
+    sources: tuple[str, ...]  # "S/2009/189#36" and external references
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "action": self.action,
+            "statement": self.statement,
+            "sources": list(self.sources),
+        }
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation, used to resolve follow-up questions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    answer: str = ""
+
+
+class Answer(BaseModel):
+    """The result of asking: an answer, a `no_evidence` notice or a refusal, always as data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    status: Status
+    answer: str  # markdown with [n] markers
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    boundaries: tuple[BoundaryEvent, ...] = ()
+    mode: str = "extractive"  # "extractive" | "llm:<model>"
+    notices: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    standalone_question: str = ""  # the question actually searched (follow-ups rewritten)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON contract of `mediation ask --json` (see README)."""
+        return {
+            "question": self.question,
+            "status": self.status,
+            "answer": self.answer,
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+            "boundaries": [b.to_json() for b in self.boundaries],
+            "mode": self.mode,
+            "notices": list(self.notices),
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
