@@ -44,6 +44,7 @@ class ChunkMeta(BaseModel):
             "title": self.title,
             "kind": self.kind,
             "date": self.date,
+            "date_key": date_key(self.date),
             "section": self.section,
             "paragraphs": LABEL_SEP.join(self.paragraphs),
             "order": self.order,
@@ -220,3 +221,54 @@ class Answer(BaseModel):
             "notices": list(self.notices),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
+
+
+def date_key(date: str) -> int:
+    """'2009-04-08' -> 20090408, '2016-10' -> 20161001, '2011' -> 20110101, '' -> 0."""
+    parts = [p for p in str(date).split("-") if p.isdigit()]
+    if not parts:
+        return 0
+    year, month, day = (parts + ["1", "1"])[:3]
+    return int(year) * 10000 + int(month) * 100 + int(day)
+
+
+class RetrievalFilter(BaseModel):
+    """Restricts retrieval: by documents, by kind, by date range (inclusive, 'YYYY[-MM[-DD]]')."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc_ids or self.kinds or self.date_from or self.date_to)
+
+
+class DocumentSummary(BaseModel):
+    """One indexed document as `mediation docs` and the Library page show it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    kind: str
+    date: str
+    source: str
+    chunks: int
+    first_label: str
+    last_label: str
+    sha256: str = ""
+
+
+class IndexStatus(BaseModel):
+    """What is indexed and when, for the sidebar and `mediation docs`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    documents: int
+    chunks: int
+    last_ingest: str  # ISO time, "" when never
+    complete: bool  # False when the last ingest was interrupted

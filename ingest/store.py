@@ -1,0 +1,102 @@
+"""The write side of the indexes: Chroma through LangChain's indexing API and a record manager."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.indexing import IndexingResult, index
+
+from assistant.config import Settings
+from assistant.models import build_vectorstore
+
+
+class _CountingEmbeddings(Embeddings):
+    """Passes through to the real model and reports how many texts were embedded."""
+
+    def __init__(self, inner: Embeddings, on_embedded: Callable[[int], None]) -> None:
+        self.inner = inner
+        self.on_embedded = on_embedded
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.inner.embed_documents(texts)
+        self.on_embedded(len(texts))
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+class ChunkStore:
+    """Chroma collection + SQL record manager, keyed by doc_id for incremental cleanup."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Embeddings,
+        on_embedded: Callable[[int], None] = lambda n: None,
+    ) -> None:
+        self.settings = settings
+        self._embeddings = _CountingEmbeddings(embeddings, on_embedded)
+        self._open()
+
+    def _open(self) -> None:
+        from langchain_classic.indexes import SQLRecordManager
+
+        self.vectorstore: Any = build_vectorstore(self.settings, self._embeddings)
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        where = self.settings.chroma_url or "embedded"
+        self.records = SQLRecordManager(
+            f"chroma/{where}/{self.settings.collection}",
+            db_url=f"sqlite:///{self.settings.records_db}",
+        )
+        self.records.create_schema()
+
+    def reset(self) -> None:
+        """Start clean (`--rebuild`): drop the collection, the records and the lexical index."""
+        self.vectorstore.delete_collection()
+        self.settings.records_db.unlink(missing_ok=True)
+        shutil.rmtree(self.settings.lexical_dir, ignore_errors=True)
+        self._open()
+
+    def index_document(self, doc_id: str, docs: list[Document]) -> IndexingResult:
+        """Upsert one document's chunks; stale chunks of the same doc_id are deleted."""
+        return index(
+            docs,
+            self.records,
+            self.vectorstore,
+            cleanup="incremental",
+            source_id_key="doc_id",
+            key_encoder="sha256",
+            batch_size=256,
+        )
+
+    def delete_document(self, doc_id: str) -> int:
+        ids = self.vectorstore.get(where={"doc_id": doc_id}, include=[])["ids"]
+        if ids:
+            self.vectorstore.delete(ids=ids)
+            self.records.delete_keys(ids)
+        return len(ids)
+
+    def delete_orphans(self) -> int:
+        """Vectors whose record was never written (a run killed mid-batch) are deleted."""
+        known = set(self.records.list_keys())
+        stored = self.vectorstore.get(include=[])["ids"]
+        orphans = [i for i in stored if i not in known]
+        if orphans:
+            self.vectorstore.delete(ids=orphans)
+        stale = [k for k in known if k not in set(stored)]
+        if stale:
+            self.records.delete_keys(stale)
+        return len(orphans)
+
+    def all_documents(self) -> list[Document]:
+        got = self.vectorstore.get(include=["documents", "metadatas"])
+        docs = [
+            Document(id=i, page_content=t, metadata=m)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(docs, key=lambda d: (d.metadata.get("doc_id", ""), d.metadata.get("order", 0)))
