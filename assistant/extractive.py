@@ -69,24 +69,39 @@ class SentenceScorer:
         return sorted(scored, key=lambda p: p.score, reverse=True)
 
 
-def select_points(points: Sequence[Point], relative: float = 0.7) -> list[Point]:
-    """2-6 points: close to the best score, at most two per passage, in reading order per passage."""
+def select_points(
+    points: Sequence[Point], relative: float = 0.7, required: Sequence[int] = ()
+) -> list[Point]:
+    """2-6 points: close to the best score, at most two per passage, grouped by passage.
+
+    `required` markers (a triggered boundary rule's source paragraphs) contribute their best
+    sentence whatever its score, so the answer always cites the rule's source.
+    """
     if not points:
         return []
     best = points[0].score
     chosen: list[Point] = []
     per_passage: dict[int, int] = {}
+    for marker in required:
+        top = next((p for p in points if p.marker == marker), None)
+        if top is not None:
+            chosen.append(top)
+            per_passage[marker] = 1
     for point in points:
         if len(chosen) >= MAX_POINTS:
             break
+        if point in chosen:
+            continue
         if len(chosen) >= MIN_POINTS and point.score < relative * best:
             break
         if per_passage.get(point.marker, 0) >= PER_PASSAGE:
             continue
         per_passage[point.marker] = per_passage.get(point.marker, 0) + 1
         chosen.append(point)
-    order = {p.marker: i for i, p in enumerate(chosen)}
-    return sorted(chosen, key=lambda p: (order[p.marker], p.marker))
+    first_seen: dict[int, int] = {}
+    for i, point in enumerate(chosen):
+        first_seen.setdefault(point.marker, i)
+    return sorted(chosen, key=lambda p: first_seen[p.marker])
 
 
 def compose(points: Sequence[Point], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:

@@ -1,13 +1,25 @@
 """The assistant as the user interfaces see it: models and indexes loaded once, then ask.
 
-STUB: signatures are the contract for ui/ and evals/; bodies land with the cited-answers issue.
+One `Assistant` per process (the CLI's batch mode, the Streamlit server's cached resource, the
+eval runner). It owns the embedding model, the Chroma store, the lexical index, the boundary
+guard and the chat models, and appends every boundary event to the audit log.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
 
+from assistant import audit
+from assistant.answer import AnswerChain, AskInput
+from assistant.boundaries import BoundaryGuard
+from assistant.catalog import index_status, load_catalog
 from assistant.config import Settings
+from assistant.errors import IndexMissing
+from assistant.lexical import LexicalIndex
+from assistant.models import build_embeddings, build_vectorstore
+from assistant.retrieval import HybridRetriever
 from assistant.types import (
     Answer,
     DocumentSummary,
@@ -17,15 +29,42 @@ from assistant.types import (
     Turn,
 )
 
+BOUNDARIES_FILE = "boundaries.yaml"
+
 
 class Assistant:
-    """Facade over retrieval, answering and the boundary guard. Thread-safe for reads."""
+    """Facade over retrieval, answering and the boundary guard. Safe to share across threads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embeddings = build_embeddings(settings)
+        self.vectorstore = build_vectorstore(settings, self.embeddings)
+        self.guard = BoundaryGuard.load(settings.docs_dir / BOUNDARIES_FILE)
+        self.retriever = HybridRetriever(
+            vectorstore=self.vectorstore,
+            embeddings=self.embeddings,
+            k=settings.k,
+            candidates=settings.candidates,
+            rrf_k=settings.rrf_k,
+        )
+        self.reload()
+        self.chain = AnswerChain(
+            settings, self.retriever, self.guard, self._chat_model, self._audit
+        )
 
     @classmethod
-    def open(cls, settings: Settings) -> "Assistant":
-        """Load the embedding model, the Chroma store and the lexical index (raises IndexMissing)."""
-        raise NotImplementedError
+    def open(cls, settings: Settings) -> Assistant:
+        """Load everything once (raises IndexMissing when nothing was ingested)."""
+        if index_status(settings).documents == 0:
+            raise IndexMissing(settings.data_dir)
+        return cls(settings)
 
+    def reload(self) -> None:
+        """Re-read the lexical index and the catalog (after an ingest in this process)."""
+        self.retriever.lexical = LexicalIndex.load(self.settings.lexical_dir)
+        self._catalog = load_catalog(self.settings)
+
+    # asking ------------------------------------------------------------------------------------
     def ask(
         self,
         question: str,
@@ -34,8 +73,8 @@ class Assistant:
         k: int | None = None,
         llm: str | None = None,
     ) -> Answer:
-        """A cited answer, `no_evidence` or a refusal; never raises for a bad question."""
-        raise NotImplementedError
+        """A cited answer, `no_evidence` or a refusal (InvalidQuestion for an unaskable one)."""
+        return self.chain.invoke(_input(question, history, filters, k, llm))
 
     def stream(
         self,
@@ -46,24 +85,58 @@ class Assistant:
         llm: str | None = None,
     ) -> Iterator[str | Answer]:
         """Text deltas as they are produced, then the final checked `Answer` as the last item."""
-        raise NotImplementedError
+        return self.chain.iter_answer(_input(question, history, filters, k, llm))
 
     def retrieve(
         self, query: str, filters: RetrievalFilter | None = None, k: int | None = None
     ) -> list[Passage]:
         """Ranked passages for a query (hybrid retrieval), best first."""
-        raise NotImplementedError
+        vector = self.embeddings.embed_query(query)
+        docs = self.retriever.search(query, vector, k or self.settings.k, filters)
+        return [Passage.from_document(d, rank) for rank, d in enumerate(docs, start=1)]
 
+    # the library -------------------------------------------------------------------------------
     def documents(self) -> list[DocumentSummary]:
-        raise NotImplementedError
+        return sorted(self._catalog.values(), key=lambda d: d.doc_id)
 
     def document_passages(self, doc_id: str) -> list[Passage]:
         """Every chunk of a document in reading order (for the document view)."""
-        raise NotImplementedError
+        lexical = self.retriever.lexical
+        docs = [d for d in (lexical.documents if lexical else []) if d.metadata["doc_id"] == doc_id]
+        docs.sort(key=lambda d: int(d.metadata.get("order", 0)))
+        return [Passage.from_document(d, i) for i, d in enumerate(docs, start=1)]
 
     def paragraph(self, doc_id: str, label: str) -> Passage | None:
-        """The chunk(s) of one paragraph joined, for opening a citation."""
-        raise NotImplementedError
+        """One paragraph, its pieces joined, for opening a citation."""
+        pieces = [p for p in self.document_passages(doc_id) if label in p.paragraphs]
+        if not pieces:
+            return None
+        text = " ".join(p.text for p in pieces)
+        return pieces[0].model_copy(update={"text": text})
 
     def status(self) -> IndexStatus:
-        raise NotImplementedError
+        return index_status(self.settings)
+
+    # internals -----------------------------------------------------------------------------------
+    def _chat_model(self, spec: str | None) -> Any:
+        return _cached_chat_model(self.settings, spec or self.settings.llm)
+
+    def _audit(self, answer: Answer) -> None:
+        audit.record(self.settings.audit_log, answer)
+
+
+@lru_cache(maxsize=4)
+def _cached_chat_model(settings: Settings, spec: str) -> Any:
+    from assistant.llm import build_chat_model
+
+    return build_chat_model(settings, spec)
+
+
+def _input(
+    question: str,
+    history: Sequence[Turn],
+    filters: RetrievalFilter | None,
+    k: int | None,
+    llm: str | None,
+) -> AskInput:
+    return AskInput(question=question, history=tuple(history), filters=filters, k=k, llm=llm)

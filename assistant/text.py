@@ -27,8 +27,28 @@ import Stemmer
 _ABBREVIATIONS = "".join(
     rf"(?<!\b{re.escape(abbr)})"
     for abbr in (
-        "e.g.", "i.e.", "No.", "no.", "Nos.", "para.", "paras.", "vol.", "Mr.", "Ms.", "Mrs.",
-        "Dr.", "St.", "D.C.", "U.S.", "U.N.", "Art.", "art.", "cf.", "vs.", "al.", "approx.",
+        "e.g.",
+        "i.e.",
+        "No.",
+        "no.",
+        "Nos.",
+        "para.",
+        "paras.",
+        "vol.",
+        "Mr.",
+        "Ms.",
+        "Mrs.",
+        "Dr.",
+        "St.",
+        "D.C.",
+        "U.S.",
+        "U.N.",
+        "Art.",
+        "art.",
+        "cf.",
+        "vs.",
+        "al.",
+        "approx.",
     )
 )  # lookbehinds end at the period, the position where a sentence break would be made
 # A sentence ends at . ! or ?, optionally followed by a closing quote or bracket and by citation

@@ -146,7 +146,9 @@ class _Builder:
             self.heading(1, text)
             self.annex, self.last_number = True, 0
             return True
-        if (m := _ROMAN.match(text)) and _is_heading_like(m.group(2)):
+        if (m := _ROMAN.match(text)) and _is_heading_like(m.group(2)) and not self._next_letter(
+            m.group(1)
+        ):
             self.heading(1, clean.normalize(text))
             self.annex = False
             return True
@@ -172,6 +174,15 @@ class _Builder:
             self.start(label, m.group(1), page)
             return True
         return False
+
+    def _next_letter(self, numeral: str) -> bool:
+        """Is 'I.' (or 'V.', 'X.', 'L.') the next lettered subsection rather than a part?"""
+        letters = [t for lvl, t in self.sections if lvl == 2 and _LETTER_HEADING.match(t)]
+        return (
+            len(numeral) == 1
+            and bool(letters)
+            and ord(letters[-1][0]) + 1 == ord(numeral)
+        )
 
     def _text(self, text: str, page: int | None, before_paragraph: bool) -> None:
         current = self.open

@@ -1,0 +1,156 @@
+"""The `mediation` command: thin wiring from typer options to the assistant and the pipeline.
+
+Errors of the product (`AssistantError`) are translated once here: a message, no traceback,
+exit code 2 for configuration and input errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import typer
+from rich.console import Console
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, InvalidQuestion
+from assistant.types import RetrievalFilter
+from ui import render
+
+app = typer.Typer(
+    help="Mediation Guidance Assistant: cited answers from UN mediation guidance, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def settings(**overrides: Any) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def fail(exc: AssistantError, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {exc}")
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Folders or files (default: the corpus folder).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the indexes and start clean.")] = False,
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="Do nothing when the index is up to date.")] = False,
+) -> None:
+    """Index documents: clean, structure, chunk, embed. Exit 1 if some files failed."""
+    from ingest.pipeline import default_paths, ingest as run_ingest
+    from ingest.records import stale_reason
+
+    cfg = settings()
+    try:
+        if if_stale and not rebuild:
+            reason = stale_reason(cfg, list(paths) if paths else default_paths(cfg))
+            if reason is None:
+                console.print("Index is up to date.")
+                return
+            console.print(f"Ingesting: {reason}.")
+        with render.IngestProgress(console) as progress:
+            report = run_ingest(cfg, paths, rebuild=rebuild, progress=progress)
+    except AssistantError as exc:
+        raise fail(exc) from None
+    render.ingest_report(console, report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """List the indexed documents."""
+    from assistant.catalog import index_status, load_catalog
+
+    cfg = settings()
+    documents = sorted(load_catalog(cfg).values(), key=lambda d: d.doc_id)
+    if as_json:
+        print(json.dumps([d.model_dump() for d in documents], ensure_ascii=False, indent=1))
+        return
+    render.documents_table(console, documents, index_status(cfg))
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The JSON contract (see README).")] = False,
+    k: Annotated[int | None, typer.Option("--k", help="Passages to retrieve.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only these doc_ids (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Documents dated from YYYY[-MM[-DD]].")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Documents dated up to YYYY[-MM[-DD]].")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="none | openai:<model> | llamacpp:<gguf>")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="One question per line; one JSON line out each.")] = None,
+) -> None:
+    """Ask a question; the answer cites document symbol and paragraph."""
+    from assistant.service import Assistant
+
+    filters = RetrievalFilter(
+        doc_ids=tuple(doc or ()), kinds=tuple(kind or ()), date_from=date_from, date_to=date_to
+    )
+    if batch is None and question is None:
+        raise fail(InvalidQuestion("Give a question, or --batch FILE."))
+    try:
+        assistant = Assistant.open(settings())
+        if batch is not None:
+            _ask_batch(assistant, batch, filters, k, llm)
+            return
+        assert question is not None
+        answer = assistant.ask(question, filters=filters, k=k, llm=llm)
+    except AssistantError as exc:
+        raise fail(exc) from None
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+    else:
+        render.answer(console, answer)
+
+
+def _ask_batch(assistant: Any, path: Path, filters: RetrievalFilter, k: int | None, llm: str | None) -> None:
+    if not path.is_file():
+        raise InvalidQuestion(f"{path} does not exist; give a file with one question per line.")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            out = assistant.ask(line, filters=filters, k=k, llm=llm).to_json()
+        except InvalidQuestion as exc:
+            out = {"question": line[:200], "error": str(exc)}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+@app.command("audit")
+def audit_log(
+    since: Annotated[str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
+) -> None:
+    """Print the boundary audit log (every notice, refusal and correction)."""
+    from datetime import date
+
+    from assistant.audit import read_audit
+
+    cfg = settings()
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise fail(InvalidQuestion(f"--since {since!r} is not a date; use YYYY-MM-DD.")) from None
+    records = read_audit(cfg.audit_log, day)
+    if as_json:
+        for record in records:
+            print(record.model_dump_json())
+        return
+    render.audit_table(console, records)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
