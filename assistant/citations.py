@@ -31,11 +31,11 @@ SUPPORT_COVERAGE = 0.6  # share of a sentence's content terms its cited passage 
 _MIN_VERBATIM_WORDS = 4  # shorter exact matches ("peace process") prove nothing
 _MAX_RANGE = 20  # "[1-500]" is a typo, not a request to cite 500 passages
 
-_NUM = r"(?:(?:passages?|sources?)\s*)?\d{1,4}"
+_NUM = r"(?:(?:passages?|sources?)\s*)?\d+"
 _GROUP = rf"\[\s*{_NUM}(?:\s*(?:,|;|-|–|and)\s*{_NUM})*\s*\]"
 _RUN = re.compile(rf"(\s*)((?:{_GROUP}\s*)*{_GROUP})", re.IGNORECASE)
 _GROUP_RE = re.compile(_GROUP, re.IGNORECASE)
-_PART = re.compile(r"(\d{1,4})(?:\s*[-–]\s*(?:(?:passages?|sources?)\s*)?(\d{1,4}))?", re.I)
+_PART = re.compile(r"(\d+)(?:\s*[-–]\s*(?:(?:passages?|sources?)\s*)?(\d+))?", re.I)
 _QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 
 
@@ -52,7 +52,7 @@ class CitationCheck(BaseModel):
 
 
 def parse_markers(run: str) -> list[int]:
-    """Numbers of a run of marker groups, in order, without repeats: "[1, 3-4][2]" -> [1, 3, 4, 2]."""
+    """Numbers of a run of marker groups, in order, no repeats: "[1, 3-4][2]" -> [1, 3, 4, 2]."""
     numbers: list[int] = []
     for group in _GROUP_RE.findall(run):
         for match in _PART.finditer(group):

@@ -49,9 +49,9 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(64, description="Texts per embedding batch during ingest.")
     max_chunk_tokens: int = Field(
-        200,
+        250,
         description="Word pieces per chunk before a paragraph is split at sentence boundaries "
-        "(the model's window is 256; headers use the rest).",
+        "(all-MiniLM-L6-v2 reads 256, two of them special tokens).",
     )
 
     # Retrieval

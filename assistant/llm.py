@@ -99,7 +99,9 @@ def _openai(model: str, settings: Settings) -> BaseChatModel:
         api_key=settings.llm_api_key,
         timeout=settings.llm_timeout_s,
         max_retries=0,
-        max_tokens=settings.llm_max_tokens,
+        # ChatOpenAI sends `max_completion_tokens`; llama.cpp's server reads only `max_tokens`.
+        max_completion_tokens=settings.llm_max_tokens,
+        extra_body={"max_tokens": settings.llm_max_tokens},
         temperature=settings.llm_temperature,
         streaming=True,
     )

@@ -10,6 +10,7 @@ import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -58,12 +59,14 @@ def build_embeddings(settings: Settings) -> Embeddings:
     return _embeddings(settings.embedding_model, settings.embedding_batch_size)
 
 
-def token_counter(embeddings: Embeddings) -> Any:
-    """A function counting the model's word pieces of a text (for chunk sizing)."""
-    client = getattr(embeddings, "_client", None)
-    tokenizer = getattr(client, "tokenizer", None)
-    if tokenizer is None:
-        return lambda text: int(len(text.split()) * 1.3) + 1
+@lru_cache(maxsize=4)
+def build_token_counter(model: str) -> Callable[[str], int]:
+    """Counts the embedding model's word pieces in a text (chunks must fit its window)."""
+    from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # counting long paragraphs is why we call it; no warning
+    tokenizer = AutoTokenizer.from_pretrained(str(resolve_model_path(model)), local_files_only=True)
     return lambda text: len(tokenizer.tokenize(text))
 
 

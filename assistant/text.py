@@ -60,8 +60,7 @@ _SENTENCE_END = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
-STOPWORDS: frozenset[str] = frozenset(
-    """
+_STOPWORDS = """
     a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each either else
     few for from further had has have having he her here hers herself him himself his how i if
@@ -72,8 +71,8 @@ STOPWORDS: frozenset[str] = frozenset(
     where whether which while who whom whose why will with within without would yet you your
     yours yourself yourselves it's that's there's they're we're i'm isn't aren't wasn't don't
     doesn't didn't can't cannot won't shouldn't
-    """.split()
-)
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORDS.split())
 
 _stemmer = Stemmer.Stemmer("english")
 _stem_lock = threading.Lock()  # PyStemmer objects are not safe to share between threads

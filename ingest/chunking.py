@@ -58,7 +58,7 @@ def content_hash(text: str) -> str:
 def chunk_document(
     info: DocumentInfo,
     paragraphs: list[Paragraph],
-    max_tokens: int = 200,
+    max_tokens: int = 250,
     count: TokenCounter = approx_tokens,
 ) -> list[Document]:
     """LangChain Documents ready for the index, one or more per paragraph, in reading order."""

@@ -11,16 +11,15 @@ records are rebuilt from Chroma and written atomically at the end.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from langchain_core.documents import Document
-from langchain_core.indexing import index
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, DocumentError
 from assistant.lexical import LexicalIndex
-from assistant.models import build_embeddings, build_vectorstore, token_counter
+from assistant.models import build_embeddings, build_token_counter
 from ingest import records
 from ingest.chunking import chunk_document
 from ingest.loaders import SUPPORTED, load
@@ -34,7 +33,10 @@ _SKIP = {MANIFEST, "boundaries.yaml"}
 
 
 def parse_file(
-    path: Path, info: DocumentInfo | None, max_tokens: int = 200, count=None
+    path: Path,
+    info: DocumentInfo | None,
+    max_tokens: int = 250,
+    count: Callable[[str], int] | None = None,
 ) -> tuple[DocumentInfo, list[Document], list[str]]:
     """Load, clean, structure and chunk one file (no index involved); returns warnings too."""
     lines = load(path)
@@ -51,8 +53,8 @@ def parse_file(
     paragraphs = build_paragraphs(lines, numbered)
     if not paragraphs:
         raise DocumentError(path, "no paragraphs found after cleaning; is this the right file?")
-    kwargs = {"count": count} if count is not None else {}
-    return info, chunk_document(info, paragraphs, max_tokens, **kwargs), warnings
+    count = count or build_token_counter(Settings().embedding_model)
+    return info, chunk_document(info, paragraphs, max_tokens, count), warnings
 
 
 def discover(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
@@ -89,7 +91,7 @@ def ingest(
     records.mark_incomplete(settings)
     previous = records.load_documents(settings)
     report = IngestReport()
-    count = token_counter(embeddings)
+    count = build_token_counter(settings.embedding_model)
     progress.start(len(files))
     seen_ids: dict[str, Path] = {}
     current: dict[str, records.DocumentRecord] = {}

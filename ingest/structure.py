@@ -130,6 +130,8 @@ class _Builder:
         if note is not None and not (self.numbered and _NUMBERED.match(text)):
             key, body = note
             self.footnotes[key] = body
+            if self.orphans and self.orphans[-1]:
+                self.orphans.append([])  # unmarked text after this note is a new note
             if key.isdigit():
                 self.known_numbers.add(int(key))
             self.in_footnotes = True
@@ -218,7 +220,7 @@ class _Builder:
         ]
         # Notes whose marker line was lost (unmarked text in a footnote block) fill the
         # referenced-but-missing notes in order; text that starts mid-sentence goes last.
-        runs = sorted(self.orphans, key=lambda run: run[0][:1].islower())
+        runs = sorted((r for r in self.orphans if r), key=lambda run: run[0][:1].islower())
         for key, run in zip(missing, runs, strict=False):
             self.footnotes[key] = " ".join(run)
         for extra in runs[len(missing) :]:

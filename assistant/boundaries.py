@@ -1,0 +1,490 @@
+"""Normative-boundary guard: UN red lines as data, checked on the question and on every answer.
+
+The rules live in `guidance_docs/boundaries.yaml` (position, sources, nuance, patterns); this
+module compiles them once and only matches. `before(question)` finds the rules a question raises,
+refuses the part that asks to draft or help do something crossing one, and names the source
+paragraphs retrieval must include. `after(answer)` removes sentences that assert a crossing,
+whichever backend wrote them, and appends the boundary statement.
+
+The guard never follows instructions found in text: "ignore previous instructions" in a question
+or a document is matched like any other words (`is_injection` reports it) and changes nothing.
+Negation is judged per clause, so "can never promise amnesty for war crimes" is compliant and
+"amnesty for war crimes is acceptable" is not. Apart from `BoundaryGuard.load`, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import ConfigError
+from assistant.types import BoundaryEvent, cite_label
+
+Negation = Literal["clause", "before", "none"]
+
+_FLAGS = re.IGNORECASE | re.MULTILINE
+_REF = re.compile(r"^[^#\s]+#[^#\s]+$")
+_TERM = re.compile(r"\{([a-z_]+)\}")
+_CHARS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"',
+                        "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Negation before a match counts only inside its clause: "..., but amnesty for X is fine".
+_CLAUSE_BREAK = re.compile(
+    r"[;:()\[\]]|\s[–—]\s|\s-\s|\b(?:but|however|whereas|although|though|yet|while)\b", re.I
+)
+_PRE_WINDOW, _POST_WINDOW = 80, 60
+_QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+# Answer sentences: a break after . ! ? (plus a closing quote and [n] markers, which stay with
+# their sentence) when a capital, digit, quote or marker follows; line breaks always break.
+_BREAK = re.compile(r"[.!?][\"')\]]?(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[\"'(*•-]?\s*[A-Z0-9\[])")
+_ABBREVIATION = re.compile(
+    r"\b(?:e\.g|i\.e|no|nos|para|paras|vol|mr|ms|mrs|dr|st|art|cf|vs|al|approx|u\.n|u\.s)\.$", re.I
+)
+_IMPERATIVE = re.compile(r"\W*(?:(?:also|and|then|please|now|so|just)\W+)*", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])?\s*")
+
+
+class Matcher(BaseModel):
+    """One compiled pattern and how far negation around a match is looked for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str  # the pattern as written in boundaries.yaml (terms not expanded)
+    regex: re.Pattern[str]
+    negation: Negation = "clause"  # clause: before, inside, after; before: only before; none
+
+
+class Rule(BaseModel):
+    """One normative boundary, as loaded from boundaries.yaml (see the file's header)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    title: str
+    statement: str
+    nuance: str
+    refusal: str
+    corpus: tuple[str, ...]  # "S/2009/189#36"
+    external: tuple[str, ...] = ()
+    pinned: tuple[str, ...] = ()
+    triggers: tuple[Matcher, ...]
+    crossings: tuple[Matcher, ...] = ()
+    violations: tuple[Matcher, ...] = ()
+    negations: re.Pattern[str] | None = None
+    exempt_if: re.Pattern[str] | None = None
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (*self.corpus, *self.external)
+
+    @property
+    def citation(self) -> str:
+        """'S/2009/189, para. 36' (corpus paragraphs grouped by document, in YAML order)."""
+        by_doc: dict[str, list[str]] = {}
+        for ref in self.corpus:
+            doc_id, _, label = ref.partition("#")
+            by_doc.setdefault(doc_id, []).append(label)
+        return "; ".join(cite_label(doc, labels) for doc, labels in by_doc.items())
+
+    def cited_statement(self) -> str:
+        extra = f" Other sources: {'; '.join(self.external)}." if self.external else ""
+        return f"{self.statement.rstrip('.')} ({self.citation}).{extra}"
+
+
+class Cues(BaseModel):
+    """Rule-independent patterns (boundaries.yaml `cues:`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    negation: re.Pattern[str]
+    denial: re.Pattern[str]
+    reported: re.Pattern[str]
+    assistance: re.Pattern[str]
+    premise: re.Pattern[str]
+    doubt: re.Pattern[str]
+    rebuttal: re.Pattern[str]
+    operative: re.Pattern[str]
+
+
+class PreCheck(BaseModel):
+    """What the question raises: rules, events, paragraphs to retrieve, refusal and notices."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rules: tuple[Rule, ...]
+    events: tuple[BoundaryEvent, ...]
+    pinned_refs: tuple[str, ...]
+    refused: bool
+    refusal_text: str
+    notice_text: str
+
+
+class PostCheck(BaseModel):
+    """An answer with the sentences that crossed a boundary removed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    events: tuple[BoundaryEvent, ...]
+    removed: tuple[str, ...]
+
+
+class BoundaryGuard:
+    """Matches boundary rules against questions and answers; immutable and thread-safe."""
+
+    def __init__(
+        self, rules: Sequence[Rule], cues: Cues, injection: Sequence[re.Pattern[str]]
+    ) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.cues = cues
+        self.injection: tuple[re.Pattern[str], ...] = tuple(injection)
+
+    @classmethod
+    def load(cls, path: Path) -> BoundaryGuard:
+        """Compile `boundaries.yaml`; `ConfigError` names the rule and field of any bad entry."""
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot read boundary rules {str(path)!r} ({exc.strerror}); restore "
+                "guidance_docs/boundaries.yaml or point the assistant at a copy."
+            ) from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file.") from exc
+        return cls.from_data(data, str(path))
+
+    @classmethod
+    def from_data(cls, data: Any, origin: str = "boundaries.yaml") -> BoundaryGuard:
+        """Compile already-parsed YAML; `origin` names the file in error messages."""
+        try:
+            spec = _FileSpec.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ConfigError(
+                f"{origin}: {where}: {first['msg']}; fix boundaries.yaml (its header documents "
+                "every field)."
+            ) from exc
+        terms = spec.terms
+        if missing := [name for name in Cues.model_fields if name not in spec.cues]:
+            raise ConfigError(f"{origin}: cues: missing {missing}; add them under `cues:`.")
+        cues = Cues(**{
+            name: _compile(spec.cues[name], terms, f"{origin}: cues, field {name}")
+            for name in Cues.model_fields
+        })
+        injection = [
+            _compile(raw, terms, f"{origin}: injection[{i}]")
+            for i, raw in enumerate(spec.injection)
+        ]
+        rules = [_rule(r, terms, origin) for r in spec.rules]
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.rule_id in seen:
+                raise ConfigError(f"{origin}: rule_id {rule.rule_id!r} appears twice; rename one.")
+            seen.add(rule.rule_id)
+        return cls(rules, cues, injection)
+
+    # -- question side -------------------------------------------------------------------------
+    def before(self, question: str) -> PreCheck:
+        text = _normalize(question)
+        sentences = [s for s in _QUESTION_SPLIT.split(text) if s.strip()]
+        asks = bool(self.cues.assistance.search(text))
+        triggered: list[tuple[Rule, bool, bool]] = []  # (rule, refused, false premise)
+        for rule in self.rules:
+            premise = any(self._premise(rule, s) for s in sentences)
+            crossing = [
+                (s, m) for s in sentences if not _exempt(rule, s)
+                for m in self._hits(rule, rule.crossings, s, True)
+            ]
+            # Asked for: a drafting/help cue in the sentence, or the crossing is an imperative.
+            refused = any(
+                self.cues.assistance.search(s) or _IMPERATIVE.fullmatch(s[: m.start()])
+                for s, m in crossing
+            ) or (premise and asks and not self.cues.rebuttal.search(text))
+            if refused or premise or crossing or any(t.regex.search(text) for t in rule.triggers):
+                triggered.append((rule, refused, premise))
+        events = tuple(
+            BoundaryEvent(rule_id=r.rule_id, action="refused" if refused else "notice",
+                          statement=r.statement, sources=r.sources)
+            for r, refused, _ in triggered
+        )
+        pinned = tuple(dict.fromkeys(ref for r, _, _ in triggered for ref in r.pinned))
+        return PreCheck(
+            rules=tuple(r for r, _, _ in triggered),
+            events=events,
+            pinned_refs=pinned,
+            refused=any(refused for _, refused, _ in triggered),
+            refusal_text="\n\n".join(_refusal(r) for r, refused, _ in triggered if refused),
+            notice_text="\n\n".join(
+                _notice(r, premise) for r, refused, premise in triggered if not refused
+            ),
+        )
+
+    def _premise(self, rule: Rule, sentence: str) -> bool:
+        """Does the sentence present a violation as given ("Since the UN allows amnesty ...")?"""
+        if _exempt(rule, sentence):
+            return False
+        interrogative = sentence.rstrip().endswith("?")
+        return any(
+            (not interrogative or self.cues.premise.search(sentence[: m.start()]))
+            and not self.cues.doubt.search(sentence[: m.start()])
+            for m in self._hits(rule, rule.violations, sentence, False)
+        )
+
+    # -- answer side ---------------------------------------------------------------------------
+    def after(self, answer_text: str, pre: PreCheck | None = None) -> PostCheck:
+        """Remove sentences that violate any rule; append the statements of the rules violated.
+
+        With `pre`, operative treaty text ("Article 3 ...", "shall be granted") on the topic of
+        a rule the question was refused for is removed too: it is the drafting that was refused.
+        """
+        refused = {e.rule_id for e in pre.events if e.action == "refused"} if pre else set()
+        violated: dict[str, Rule] = {}
+        drop: set[tuple[int, int]] = set()
+        for start, end in _sentence_spans(answer_text):
+            sentence = _normalize(answer_text[start:end])
+            for rule in self.rules:
+                if self._violates(rule, sentence, rule.rule_id in refused):
+                    violated.setdefault(rule.rule_id, rule)
+                    drop.add((start, end))
+        if not drop:
+            return PostCheck(text=answer_text, events=(), removed=())
+        kept = _without(answer_text, drop)
+        callouts = "\n\n".join(
+            f"> **Boundary — {r.title}.** {r.cited_statement()}" for r in violated.values()
+        )
+        return PostCheck(
+            text=f"{kept}\n\n{callouts}" if kept else callouts,
+            events=tuple(
+                BoundaryEvent(rule_id=r.rule_id, action="corrected", statement=r.statement,
+                              sources=r.sources)
+                for r in violated.values()
+            ),
+            removed=tuple(answer_text[a:b] for a, b in sorted(drop)),
+        )
+
+    def _violates(self, rule: Rule, sentence: str, drafted: bool) -> bool:
+        if _exempt(rule, sentence):
+            return False
+        if any(self._hits(rule, rule.violations, sentence, False)):
+            return True
+        return drafted and bool(self.cues.operative.search(sentence)) and any(
+            t.regex.search(sentence) for t in rule.triggers
+        )
+
+    def is_injection(self, text: str) -> bool:
+        """Does the text contain instruction-like content aimed at the assistant?"""
+        normalized = _normalize(text)
+        return any(p.search(normalized) for p in self.injection)
+
+    # -- matching ------------------------------------------------------------------------------
+    def _hits(
+        self, rule: Rule, matchers: Sequence[Matcher], text: str, question: bool
+    ) -> Iterator[re.Match[str]]:
+        for matcher in matchers:
+            for match in matcher.regex.finditer(text):
+                if not self._negated(rule, matcher.negation, text, match, question):
+                    yield match
+
+    def _negated(
+        self, rule: Rule, scope: Negation, text: str, match: re.Match[str], question: bool
+    ) -> bool:
+        if scope == "none":
+            return False
+        head = text[max(0, match.start() - _PRE_WINDOW) : match.start()]
+        breaks = list(_CLAUSE_BREAK.finditer(head))
+        pre = head[breaks[-1].end() :] if breaks else head
+        cues = [self.cues.negation, *([rule.negations] if rule.negations else [])]
+        if any(c.search(pre) for c in cues):
+            return True
+        if question and self.cues.reported.search(pre):
+            return True
+        if scope == "clause" and any(c.search(match.group()) for c in cues):
+            return True
+        tail = text[match.end() : match.end() + _POST_WINDOW]
+        post = tail[: m.start()] if (m := _CLAUSE_BREAK.search(tail)) else tail
+        if self.cues.denial.match(post):
+            return True
+        return bool(rule.negations and rule.negations.search(post))
+
+
+def _exempt(rule: Rule, sentence: str) -> bool:
+    return bool(rule.exempt_if and rule.exempt_if.search(sentence))
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_CHARS).translate(_INVISIBLE)
+
+
+def _notice(rule: Rule, premise: bool) -> str:
+    lead = (
+        f"> **Correction — {rule.title}.** The question assumes something UN guidance does not "
+        "allow."
+        if premise
+        else f"> **Boundary — {rule.title}.**"
+    )
+    return f"{lead} {rule.cited_statement()}\n>\n> {rule.nuance}"
+
+
+def _refusal(rule: Rule) -> str:
+    alternatives = "\n".join(f"- {alt}" for alt in rule.alternatives)
+    return (
+        f"**Not drafted — {rule.title}.** {rule.refusal} {rule.cited_statement()}\n\n"
+        f"{rule.nuance}\n\n**What I can do instead:**\n{alternatives}"
+    )
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; bullets and surrounding spaces are outside the spans."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n").rstrip()
+        cursor = _bullet(body)
+        pieces: list[tuple[int, int]] = []
+        for brk in _BREAK.finditer(body, cursor):
+            if _ABBREVIATION.search(body[cursor : brk.start() + 1]):
+                continue
+            pieces.append((cursor, brk.end()))
+            cursor = brk.end()
+            while cursor < len(body) and body[cursor].isspace():
+                cursor += 1
+        if cursor < len(body):
+            pieces.append((cursor, len(body)))
+        for start, end in pieces:
+            # "Article 3." or "1." alone is a label: it belongs to the sentence after it.
+            if spans and spans[-1][0] >= offset and len(
+                re.findall(r"\w+", text[spans[-1][0] : spans[-1][1]])
+            ) < 3:
+                spans[-1] = (spans[-1][0], offset + end)
+            else:
+                spans.append((offset + start, offset + end))
+        offset += len(line)
+    return spans
+
+
+def _without(text: str, drop: set[tuple[int, int]]) -> str:
+    """The text minus the dropped sentences; a line left with only its bullet goes too."""
+    spans = _sentence_spans(text)
+    lines: list[str] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        end = offset + len(line)
+        inside = [s for s in spans if offset <= s[0] < end]
+        if not any(s in drop for s in inside):
+            lines.append(line.rstrip("\r\n"))
+        else:
+            kept = [text[a:b] for a, b in inside if (a, b) not in drop]
+            if kept:
+                lines.append(line[: _bullet(line)] + " ".join(kept))
+        offset = end
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _bullet(line: str) -> int:
+    """Length of the line's leading indentation and list bullet ("- ", "1. ", "> ")."""
+    found = _BULLET.match(line)
+    return found.end() if found else 0
+
+
+# -- loading: the YAML schema and its compilation -------------------------------------------------
+class _PatternSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str
+    negation: Negation = "clause"
+
+
+_Patterns = list[str | _PatternSpec]
+
+
+class _RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    statement: str = Field(min_length=1)
+    nuance: str = Field(min_length=1)
+    refusal: str = Field(min_length=1)
+    corpus: list[str] = Field(min_length=1)
+    external: list[str] = []
+    pinned: list[str] = []
+    triggers: _Patterns = Field(min_length=1)
+    crossings: _Patterns = []
+    violations: _Patterns = []
+    negations: str | None = None
+    exempt_if: str | None = None
+    alternatives: list[str] = Field(min_length=1)
+
+
+class _FileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    terms: dict[str, str] = {}
+    cues: dict[str, str]
+    injection: list[str] = Field(min_length=1)
+    rules: list[_RuleSpec] = Field(min_length=1)
+
+
+def _compile(raw: str, terms: dict[str, str], where: str) -> re.Pattern[str]:
+    def expand(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in terms:
+            raise ConfigError(
+                f"{where}: unknown term {{{name}}}; define it under `terms:` or fix the name."
+            )
+        return terms[name]
+
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where}: expected a pattern string; quote it in boundaries.yaml.")
+    try:
+        regex = re.compile(_TERM.sub(expand, raw), _FLAGS)
+    except re.error as exc:
+        raise ConfigError(
+            f"{where}: invalid regular expression ({exc}); fix the pattern in boundaries.yaml."
+        ) from exc
+    if regex.fullmatch(""):
+        raise ConfigError(f"{where}: the pattern matches empty text, so it would match anything; "
+                          "make it require at least one word.")
+    return regex
+
+
+def _matchers(raw: _Patterns, terms: dict[str, str], where: str) -> tuple[Matcher, ...]:
+    out = []
+    for i, item in enumerate(raw):
+        spec = item if isinstance(item, _PatternSpec) else _PatternSpec(pattern=item)
+        regex = _compile(spec.pattern, terms, f"{where}[{i}]")
+        out.append(Matcher(source=spec.pattern, regex=regex, negation=spec.negation))
+    return tuple(out)
+
+
+def _rule(spec: _RuleSpec, terms: dict[str, str], origin: str) -> Rule:
+    where = f"{origin}: rule {spec.rule_id!r}, field"
+    for field, refs in (("corpus", spec.corpus), ("pinned", spec.pinned)):
+        for ref in refs:
+            if not _REF.match(ref):
+                raise ConfigError(f"{where} {field}: {ref!r} is not a corpus reference; write "
+                                  "it as doc_id#paragraph, e.g. S/2009/189#36.")
+    if stray := set(spec.pinned) - set(spec.corpus):
+        raise ConfigError(f"{where} pinned: {sorted(stray)} not among the rule's corpus "
+                          "sources; add them to `corpus` or remove them.")
+    return Rule(
+        rule_id=spec.rule_id, title=spec.title.strip(), statement=spec.statement.strip(),
+        nuance=spec.nuance.strip(), refusal=spec.refusal.strip(), corpus=tuple(spec.corpus),
+        external=tuple(spec.external), pinned=tuple(spec.pinned),
+        triggers=_matchers(spec.triggers, terms, f"{where} triggers"),
+        crossings=_matchers(spec.crossings, terms, f"{where} crossings"),
+        violations=_matchers(spec.violations, terms, f"{where} violations"),
+        negations=_compile(spec.negations, terms, f"{where} negations")
+        if spec.negations else None,
+        exempt_if=_compile(spec.exempt_if, terms, f"{where} exempt_if")
+        if spec.exempt_if else None,
+        alternatives=tuple(a.strip() for a in spec.alternatives),
+    )
