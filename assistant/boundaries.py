@@ -21,9 +21,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from assistant.errors import ConfigError
+from assistant.text import split_sentences
 from assistant.types import BoundaryEvent, cite_label
 
 Negation = Literal["clause", "before", "none"]
@@ -31,8 +40,7 @@ Negation = Literal["clause", "before", "none"]
 _FLAGS = re.IGNORECASE | re.MULTILINE
 _REF = re.compile(r"^[^#\s]+#[^#\s]+$")
 _TERM = re.compile(r"\{([a-z_]+)\}")
-_CHARS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"',
-                        "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
+_CHARS = str.maketrans("’‘ʼ`“”\u00a0\u2010\u2011", "''''\"\" --")  # one-to-one: offsets hold
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Negation before a match counts only inside its clause: "..., but amnesty for X is fine".
 _CLAUSE_BREAK = re.compile(
@@ -40,14 +48,9 @@ _CLAUSE_BREAK = re.compile(
 )
 _PRE_WINDOW, _POST_WINDOW = 80, 60
 _QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-# Answer sentences: a break after . ! ? (plus a closing quote and [n] markers, which stay with
-# their sentence) when a capital, digit, quote or marker follows; line breaks always break.
-_BREAK = re.compile(r"[.!?][\"')\]]?(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s+[\"'(*•-]?\s*[A-Z0-9\[])")
-_ABBREVIATION = re.compile(
-    r"\b(?:e\.g|i\.e|no|nos|para|paras|vol|mr|ms|mrs|dr|st|art|cf|vs|al|approx|u\.n|u\.s)\.$", re.I
-)
 _IMPERATIVE = re.compile(r"\W*(?:(?:also|and|then|please|now|so|just)\W+)*", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•>]+|\d+[.)])?\s*")
+_WORD = re.compile(r"\w+")
 
 
 class Matcher(BaseModel):
@@ -63,22 +66,60 @@ class Matcher(BaseModel):
 class Rule(BaseModel):
     """One normative boundary, as loaded from boundaries.yaml (see the file's header)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rule_id: str
-    title: str
-    statement: str
-    nuance: str
-    refusal: str
-    corpus: tuple[str, ...]  # "S/2009/189#36"
+    rule_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    statement: str = Field(min_length=1)
+    nuance: str = Field(min_length=1)
+    refusal: str = Field(min_length=1)
+    corpus: tuple[str, ...] = Field(min_length=1)  # "S/2009/189#36"
     external: tuple[str, ...] = ()
     pinned: tuple[str, ...] = ()
-    triggers: tuple[Matcher, ...]
+    triggers: tuple[Matcher, ...] = Field(min_length=1)
     crossings: tuple[Matcher, ...] = ()
     violations: tuple[Matcher, ...] = ()
     negations: re.Pattern[str] | None = None
     exempt_if: re.Pattern[str] | None = None
-    alternatives: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("triggers", "crossings", "violations", mode="before")
+    @classmethod
+    def _compile_matchers(cls, raw: Any, info: ValidationInfo) -> Any:
+        if not info.context or not isinstance(raw, list):
+            return raw  # already compiled, or pydantic reports the wrong type
+        where = f"{_where(info)}, field {info.field_name}"
+        return tuple(
+            _matcher(item, info.context["terms"], f"{where}[{i}]") for i, item in enumerate(raw)
+        )
+
+    @field_validator("negations", "exempt_if", mode="before")
+    @classmethod
+    def _compile_cue(cls, raw: Any, info: ValidationInfo) -> Any:
+        if not info.context or raw is None:
+            return raw
+        return _compile(raw, info.context["terms"], f"{_where(info)}, field {info.field_name}")
+
+    @field_validator("title", "statement", "nuance", "refusal")
+    @classmethod
+    def _strip(cls, text: str) -> str:
+        return " ".join(text.split())
+
+    @model_validator(mode="after")
+    def _check_refs(self, info: ValidationInfo) -> Rule:
+        where = f"{(info.context or {}).get('origin', 'boundaries.yaml')}: rule {self.rule_id!r}"
+        for ref in (*self.corpus, *self.pinned):
+            if not _REF.match(ref):
+                raise ConfigError(
+                    f"{where}: {ref!r} is not a corpus reference; write it as "
+                    "doc_id#paragraph, e.g. S/2009/189#36."
+                )
+        if stray := set(self.pinned) - set(self.corpus):
+            raise ConfigError(
+                f"{where}, field pinned: {sorted(stray)} are not among its corpus "
+                "sources; add them to `corpus` or remove them."
+            )
+        return self
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -108,9 +149,19 @@ class Cues(BaseModel):
     reported: re.Pattern[str]
     assistance: re.Pattern[str]
     premise: re.Pattern[str]
+    interrogative: re.Pattern[str]
     doubt: re.Pattern[str]
     rebuttal: re.Pattern[str]
     operative: re.Pattern[str]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _compile_cue(cls, raw: Any, info: ValidationInfo) -> Any:
+        if not info.context:
+            return raw
+        return _compile(
+            raw, info.context["terms"], f"{info.context['origin']}: cues, field {info.field_name}"
+        )
 
 
 class PreCheck(BaseModel):
@@ -162,33 +213,27 @@ class BoundaryGuard:
 
     @classmethod
     def from_data(cls, data: Any, origin: str = "boundaries.yaml") -> BoundaryGuard:
-        """Compile already-parsed YAML; `origin` names the file in error messages."""
+        """Compile parsed YAML; `origin` names the file in error messages."""
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            raise ConfigError(f"{origin}: expected a mapping with `rules:`; restore the file.")
+        context: dict[str, Any] = {"terms": data.get("terms") or {}, "origin": origin}
         try:
-            spec = _FileSpec.model_validate(data)
+            cues = Cues.model_validate(data.get("cues"), context=context)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            raise ConfigError(
-                f"{origin}: {where}: {first['msg']}; fix boundaries.yaml (its header documents "
-                "every field)."
-            ) from exc
-        terms = spec.terms
-        if missing := [name for name in Cues.model_fields if name not in spec.cues]:
-            raise ConfigError(f"{origin}: cues: missing {missing}; add them under `cues:`.")
-        cues = Cues(**{
-            name: _compile(spec.cues[name], terms, f"{origin}: cues, field {name}")
-            for name in Cues.model_fields
-        })
+            raise ConfigError(f"{origin}: cues: {_first_error(exc)}") from exc
         injection = [
-            _compile(raw, terms, f"{origin}: injection[{i}]")
-            for i, raw in enumerate(spec.injection)
+            _compile(raw, context["terms"], f"{origin}: injection[{i}]")
+            for i, raw in enumerate(data.get("injection") or [])
         ]
-        rules = [_rule(r, terms, origin) for r in spec.rules]
-        seen: set[str] = set()
-        for rule in rules:
-            if rule.rule_id in seen:
-                raise ConfigError(f"{origin}: rule_id {rule.rule_id!r} appears twice; rename one.")
-            seen.add(rule.rule_id)
+        rules: list[Rule] = []
+        for i, raw in enumerate(data["rules"]):
+            try:
+                rules.append(Rule.model_validate(raw, context=context))
+            except ValidationError as exc:
+                rule_id = raw.get("rule_id", i) if isinstance(raw, dict) else i
+                raise ConfigError(f"{origin}: rule {rule_id!r}: {_first_error(exc)}") from exc
+        if len({r.rule_id for r in rules}) < len(rules):
+            raise ConfigError(f"{origin}: two rules share a rule_id; rename one.")
         return cls(rules, cues, injection)
 
     # -- question side -------------------------------------------------------------------------
@@ -200,7 +245,9 @@ class BoundaryGuard:
         for rule in self.rules:
             premise = any(self._premise(rule, s) for s in sentences)
             crossing = [
-                (s, m) for s in sentences if not _exempt(rule, s)
+                (s, m)
+                for s in sentences
+                if not _exempt(rule, s)
                 for m in self._hits(rule, rule.crossings, s, True)
             ]
             # Asked for: a drafting/help cue in the sentence, or the crossing is an imperative.
@@ -211,8 +258,12 @@ class BoundaryGuard:
             if refused or premise or crossing or any(t.regex.search(text) for t in rule.triggers):
                 triggered.append((rule, refused, premise))
         events = tuple(
-            BoundaryEvent(rule_id=r.rule_id, action="refused" if refused else "notice",
-                          statement=r.statement, sources=r.sources)
+            BoundaryEvent(
+                rule_id=r.rule_id,
+                action="refused" if refused else "notice",
+                statement=r.statement,
+                sources=r.sources,
+            )
             for r, refused, _ in triggered
         )
         pinned = tuple(dict.fromkeys(ref for r, _, _ in triggered for ref in r.pinned))
@@ -231,7 +282,7 @@ class BoundaryGuard:
         """Does the sentence present a violation as given ("Since the UN allows amnesty ...")?"""
         if _exempt(rule, sentence):
             return False
-        interrogative = sentence.rstrip().endswith("?")
+        interrogative = bool(self.cues.interrogative.match(sentence))
         return any(
             (not interrogative or self.cues.premise.search(sentence[: m.start()]))
             and not self.cues.doubt.search(sentence[: m.start()])
@@ -263,8 +314,9 @@ class BoundaryGuard:
         return PostCheck(
             text=f"{kept}\n\n{callouts}" if kept else callouts,
             events=tuple(
-                BoundaryEvent(rule_id=r.rule_id, action="corrected", statement=r.statement,
-                              sources=r.sources)
+                BoundaryEvent(
+                    rule_id=r.rule_id, action="corrected", statement=r.statement, sources=r.sources
+                )
                 for r in violated.values()
             ),
             removed=tuple(answer_text[a:b] for a, b in sorted(drop)),
@@ -275,8 +327,10 @@ class BoundaryGuard:
             return False
         if any(self._hits(rule, rule.violations, sentence, False)):
             return True
-        return drafted and bool(self.cues.operative.search(sentence)) and any(
-            t.regex.search(sentence) for t in rule.triggers
+        return (
+            drafted
+            and bool(self.cues.operative.search(sentence))
+            and any(t.regex.search(sentence) for t in rule.triggers)
         )
 
     def is_injection(self, text: str) -> bool:
@@ -342,30 +396,25 @@ def _refusal(rule: Rule) -> str:
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; bullets and surrounding spaces are outside the spans."""
+    """(start, end) of each sentence, split as citations.py splits (markers stay with theirs)."""
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n").rstrip()
-        cursor = _bullet(body)
-        pieces: list[tuple[int, int]] = []
-        for brk in _BREAK.finditer(body, cursor):
-            if _ABBREVIATION.search(body[cursor : brk.start() + 1]):
+        cursor = _bullet(line)
+        for sentence in split_sentences(line[cursor:]):
+            start = line.find(sentence, cursor)
+            if start < 0:  # split_sentences only strips, so this does not happen
                 continue
-            pieces.append((cursor, brk.end()))
-            cursor = brk.end()
-            while cursor < len(body) and body[cursor].isspace():
-                cursor += 1
-        if cursor < len(body):
-            pieces.append((cursor, len(body)))
-        for start, end in pieces:
-            # "Article 3." or "1." alone is a label: it belongs to the sentence after it.
-            if spans and spans[-1][0] >= offset and len(
-                re.findall(r"\w+", text[spans[-1][0] : spans[-1][1]])
-            ) < 3:
-                spans[-1] = (spans[-1][0], offset + end)
+            cursor = start + len(sentence)
+            # "Article 3." alone is a label: it belongs to the sentence after it.
+            if (
+                spans
+                and spans[-1][0] >= offset
+                and len(_WORD.findall(text[spans[-1][0] : spans[-1][1]])) < 3
+            ):
+                spans[-1] = (spans[-1][0], offset + cursor)
             else:
-                spans.append((offset + start, offset + end))
+                spans.append((offset + start, offset + cursor))
         offset += len(line)
     return spans
 
@@ -394,56 +443,42 @@ def _bullet(line: str) -> int:
     return found.end() if found else 0
 
 
-# -- loading: the YAML schema and its compilation -------------------------------------------------
-class _PatternSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    pattern: str
-    negation: Negation = "clause"
+# -- compiling patterns ---------------------------------------------------------------------------
+def _where(info: ValidationInfo) -> str:
+    context = info.context or {}
+    return f"{context.get('origin', 'boundaries.yaml')}: rule {info.data.get('rule_id', '?')!r}"
 
 
-_Patterns = list[str | _PatternSpec]
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    return f"{where}: {first['msg']}; fix boundaries.yaml (its header documents every field)."
 
 
-class _RuleSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    rule_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
-    statement: str = Field(min_length=1)
-    nuance: str = Field(min_length=1)
-    refusal: str = Field(min_length=1)
-    corpus: list[str] = Field(min_length=1)
-    external: list[str] = []
-    pinned: list[str] = []
-    triggers: _Patterns = Field(min_length=1)
-    crossings: _Patterns = []
-    violations: _Patterns = []
-    negations: str | None = None
-    exempt_if: str | None = None
-    alternatives: list[str] = Field(min_length=1)
+def _matcher(item: Any, terms: dict[str, str], where: str) -> Matcher:
+    if isinstance(item, dict) and set(item) <= {"pattern", "negation"} and "pattern" in item:
+        negation = item.get("negation", "clause")
+        if negation not in ("clause", "before", "none"):
+            raise ConfigError(f"{where}: negation must be clause, before or none.")
+        return Matcher(
+            source=item["pattern"], regex=_compile(item["pattern"], terms, where), negation=negation
+        )
+    return Matcher(source=str(item), regex=_compile(item, terms, where))
 
 
-class _FileSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    terms: dict[str, str] = {}
-    cues: dict[str, str]
-    injection: list[str] = Field(min_length=1)
-    rules: list[_RuleSpec] = Field(min_length=1)
-
-
-def _compile(raw: str, terms: dict[str, str], where: str) -> re.Pattern[str]:
-    def expand(found: re.Match[str]) -> str:
-        name = found.group(1)
-        if name not in terms:
-            raise ConfigError(
-                f"{where}: unknown term {{{name}}}; define it under `terms:` or fix the name."
-            )
-        return terms[name]
-
+def _compile(raw: Any, terms: dict[str, str], where: str) -> re.Pattern[str]:
+    """A case-insensitive regex with {term}s expanded; `ConfigError` saying where and why."""
     if not isinstance(raw, str):
-        raise ConfigError(f"{where}: expected a pattern string; quote it in boundaries.yaml.")
+        raise ConfigError(f"{where}: expected a quoted pattern string, got {raw!r}.")
+
+    def expand(found: re.Match[str]) -> str:
+        if found.group(1) not in terms:
+            raise ConfigError(
+                f"{where}: unknown term {{{found.group(1)}}}; define it under "
+                "`terms:` or fix the name."
+            )
+        return str(terms[found.group(1)])
+
     try:
         regex = re.compile(_TERM.sub(expand, raw), _FLAGS)
     except re.error as exc:
@@ -451,40 +486,8 @@ def _compile(raw: str, terms: dict[str, str], where: str) -> re.Pattern[str]:
             f"{where}: invalid regular expression ({exc}); fix the pattern in boundaries.yaml."
         ) from exc
     if regex.fullmatch(""):
-        raise ConfigError(f"{where}: the pattern matches empty text, so it would match anything; "
-                          "make it require at least one word.")
+        raise ConfigError(
+            f"{where}: the pattern matches empty text and so would match "
+            "everything; make it require at least one word."
+        )
     return regex
-
-
-def _matchers(raw: _Patterns, terms: dict[str, str], where: str) -> tuple[Matcher, ...]:
-    out = []
-    for i, item in enumerate(raw):
-        spec = item if isinstance(item, _PatternSpec) else _PatternSpec(pattern=item)
-        regex = _compile(spec.pattern, terms, f"{where}[{i}]")
-        out.append(Matcher(source=spec.pattern, regex=regex, negation=spec.negation))
-    return tuple(out)
-
-
-def _rule(spec: _RuleSpec, terms: dict[str, str], origin: str) -> Rule:
-    where = f"{origin}: rule {spec.rule_id!r}, field"
-    for field, refs in (("corpus", spec.corpus), ("pinned", spec.pinned)):
-        for ref in refs:
-            if not _REF.match(ref):
-                raise ConfigError(f"{where} {field}: {ref!r} is not a corpus reference; write "
-                                  "it as doc_id#paragraph, e.g. S/2009/189#36.")
-    if stray := set(spec.pinned) - set(spec.corpus):
-        raise ConfigError(f"{where} pinned: {sorted(stray)} not among the rule's corpus "
-                          "sources; add them to `corpus` or remove them.")
-    return Rule(
-        rule_id=spec.rule_id, title=spec.title.strip(), statement=spec.statement.strip(),
-        nuance=spec.nuance.strip(), refusal=spec.refusal.strip(), corpus=tuple(spec.corpus),
-        external=tuple(spec.external), pinned=tuple(spec.pinned),
-        triggers=_matchers(spec.triggers, terms, f"{where} triggers"),
-        crossings=_matchers(spec.crossings, terms, f"{where} crossings"),
-        violations=_matchers(spec.violations, terms, f"{where} violations"),
-        negations=_compile(spec.negations, terms, f"{where} negations")
-        if spec.negations else None,
-        exempt_if=_compile(spec.exempt_if, terms, f"{where} exempt_if")
-        if spec.exempt_if else None,
-        alternatives=tuple(a.strip() for a in spec.alternatives),
-    )

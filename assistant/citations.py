@@ -7,13 +7,15 @@ module makes the answer safe to show whatever the model wrote:
 
 - every marker that names no passage is removed from the text and reported in a notice;
 - surviving markers are rewritten in one canonical form, `[1][2]`, which the interfaces render;
-- each sentence carrying markers is tested against each passage it cites (`supports`): a
-  verbatim or quoted span of the passage supports it; otherwise at least `SUPPORT_COVERAGE` of the
+- each sentence carrying markers is tested against each passage it cites: a verbatim or quoted
+  span of the passage supports it; otherwise at least `SUPPORT_COVERAGE` of the
   sentence's content terms (stopwords dropped, stemmed) must occur in the passage, and every
   number the sentence states must occur there too (invented years and counts are the commonest
   hallucination). Negation flips are not detected: "should" and "should not" score alike.
 - a Citation is `supported` when at least one sentence citing it is supported by its passage; its
-  `quote` is the passage sentence(s) that best match the sentence(s) citing it.
+  `quote` is the passage sentence(s) that best match the sentence(s) citing it. A sentence none
+  of whose cited passages supports it, or whose only markers were removed, is reported in
+  `unsupported_sentences` (without markers); sentences without markers are not judged.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ class _PassageTerms:
         )
 
 
-def supports(claim: str, passage: _PassageTerms) -> tuple[bool, float]:
+def _supports(claim: str, passage: _PassageTerms) -> tuple[bool, float]:
     """Whether `passage` supports the marker-free sentence `claim`, and the coverage score."""
     claim_norm = normalize(claim)
     if len(claim_norm.split()) >= _MIN_VERBATIM_WORDS and claim_norm in passage.normalized:
@@ -111,7 +113,7 @@ def supports(claim: str, passage: _PassageTerms) -> tuple[bool, float]:
     return coverage >= SUPPORT_COVERAGE and numbers <= passage.numbers, coverage
 
 
-def best_quote(claim: str, passage: _PassageTerms) -> str:
+def _best_quote(claim: str, passage: _PassageTerms) -> str:
     """The passage sentence that shares most content terms with `claim`, plus a second one when
     it adds at least two more; the first sentence when nothing is shared."""
     terms = set(content_terms(claim))
@@ -156,7 +158,7 @@ def check_citations(text: str, passages: Sequence[Passage]) -> CitationCheck:
             if n not in info:
                 info[n] = _PassageTerms.of(passages[n - 1])
                 order.append(n)
-            ok, score = supports(claim, info[n])
+            ok, score = _supports(claim, info[n])
             any_support = any_support or ok
             if n not in best or (ok, score) > best[n][:2]:
                 best[n] = (ok, score, claim)
@@ -169,7 +171,7 @@ def check_citations(text: str, passages: Sequence[Passage]) -> CitationCheck:
             doc_id=passages[n - 1].doc_id,
             paragraphs=passages[n - 1].paragraphs,
             section=passages[n - 1].section,
-            quote=best_quote(best[n][2], info[n]),
+            quote=_best_quote(best[n][2], info[n]),
             supported=best[n][0],
         )
         for n in order

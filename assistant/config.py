@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     # Retrieval
     k: int = Field(5, description="Passages returned per question.")
     candidates: int = Field(30, description="Candidates taken from each of dense and lexical search.")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(
+        10, description="Reciprocal-rank-fusion constant (tuned by bench/retrieval.py)."
+    )
+    sentence_weight: float = Field(
+        1.5, description="Weight of the sentence-level dense ranking in the fusion."
+    )
     min_evidence: float = Field(
         0.34,
         description="Lowest cosine similarity between question and best passage that counts as "

@@ -25,7 +25,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from assistant.config import Settings
 from assistant.errors import ConfigError, LLMUnavailable
 from assistant.llm import LlamaCppChat, backend_label
-from assistant.text import approx_tokens
+from assistant.text import CHARS_PER_TOKEN, approx_tokens
 from assistant.types import Passage, cite_label
 
 NO_ANSWER = "The passages do not answer this question."
@@ -75,7 +75,7 @@ def _cut(text: str, tokens: int) -> str:
     """`text` shortened to about `tokens` tokens, at a word boundary, marked with an ellipsis."""
     if approx_tokens(text) <= tokens:
         return text
-    return text[: int(tokens * 3.5)].rsplit(" ", 1)[0].rstrip() + " …"
+    return text[: int(tokens * CHARS_PER_TOKEN)].rsplit(" ", 1)[0].rstrip() + " …"
 
 
 def _plan(question: str, passages: Sequence[Passage], budget: int) -> tuple[str, list[str]]:
@@ -139,6 +139,7 @@ def stream_answer(
     # A thread lets the reader give up after the timeout even when the transport never does.
     context = contextvars.copy_context()
     threading.Thread(target=context.run, args=(produce,), daemon=True, name="llm-stream").start()
+    started = False
     try:
         while True:
             try:
@@ -149,12 +150,13 @@ def stream_answer(
                     f"{settings.llm_timeout_s:g} s; {_advice(model)}"
                 ) from None
             if kind == "text":
+                started = True
                 yield str(value)
             elif kind == "done":
                 return
             else:
                 assert isinstance(value, BaseException)
-                error = _translate(value, model, settings)
+                error = _translate(value, model, settings, started)
                 if error is value:
                     raise value
                 raise error from value
@@ -175,7 +177,16 @@ def _advice(model: BaseChatModel) -> str:
     )
 
 
-def _translate(exc: BaseException, model: BaseChatModel, settings: Settings) -> BaseException:
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason ("[Errno 111] Connection refused"), not the wrappers' summaries."""
+    while exc.__cause__ is not None and str(exc.__cause__):
+        exc = exc.__cause__
+    return str(exc) or type(exc).__name__
+
+
+def _translate(
+    exc: BaseException, model: BaseChatModel, settings: Settings, started: bool
+) -> BaseException:
     """An LLMUnavailable for failures of the backend; other exceptions (bugs) unchanged."""
     import httpx
     import openai
@@ -186,13 +197,19 @@ def _translate(exc: BaseException, model: BaseChatModel, settings: Settings) -> 
     elif isinstance(exc, openai.APIStatusError):
         what = f"{where} refused the request (HTTP {exc.status_code}: {exc.message})"
     elif isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
-        cause = exc.__cause__ or exc
-        what = f"Cannot reach {backend_label(model)} or it broke off the answer ({cause})"
+        if started:
+            what = f"{where} broke off the answer ({_root_cause(exc)})"
+        else:
+            what = f"Cannot reach {backend_label(model)} ({_root_cause(exc)})"
+    elif isinstance(exc, ValueError) and "No generation chunks" in str(exc):
+        # LangChain's words for a stream that ended without a chunk; llama-cpp-python's server
+        # does that (HTTP 200, empty body) when generation fails, e.g. a prompt over its context.
+        what = f"{where} ended the answer without any text (see the server's log)"
     elif isinstance(exc, openai.OpenAIError | httpx.HTTPError | OSError) or (
         # llama-cpp-python reports a prompt over the context and decode failures this way.
         isinstance(model, LlamaCppChat) and isinstance(exc, ValueError | RuntimeError)
     ):
-        what = f"{where} failed ({exc})"
+        what = f"{where} failed ({_root_cause(exc)})"
     else:
         return exc
     return LLMUnavailable(f"{what}; {_advice(model)}")

@@ -27,9 +27,8 @@ def _stemmer() -> Any:
 
 
 def lexical_text(doc: Document) -> str:
-    """What BM25 sees: the paragraph plus its section and title (headings carry topic words)."""
-    meta = doc.metadata
-    return f"{doc.page_content}\n{meta.get('section', '')}\n{meta.get('title', '')}"
+    """What BM25 sees: context header (section) and paragraph, plus the document title."""
+    return f"{doc.page_content}\n{doc.metadata.get('title', '')}"
 
 
 class LexicalIndex:
@@ -39,6 +38,7 @@ class LexicalIndex:
         self._model = model
         self._documents = documents
         self._stem = _stemmer()
+        self.by_chunk_id = {str(d.metadata.get("chunk_id")): d for d in documents}
 
     @property
     def documents(self) -> list[Document]:

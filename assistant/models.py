@@ -101,12 +101,20 @@ def build_chroma_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def build_vectorstore(settings: Settings, embeddings: Embeddings | None = None) -> Any:
-    """The LangChain `Chroma` vector store over the configured collection (cosine space)."""
+SENTENCES = "__sentences"  # suffix of the collection holding one vector per sentence
+
+
+def build_vectorstore(
+    settings: Settings, embeddings: Embeddings | None = None, suffix: str = ""
+) -> Any:
+    """The LangChain `Chroma` vector store over the configured collection (cosine space).
+
+    `suffix=SENTENCES` opens the companion collection of sentence vectors.
+    """
     from langchain_chroma import Chroma
 
     return Chroma(
-        collection_name=settings.collection,
+        collection_name=settings.collection + suffix,
         embedding_function=embeddings or build_embeddings(settings),
         client=build_chroma_client(settings),
         collection_metadata={"hnsw:space": "cosine"},

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25) candidates fused by reciprocal rank.
+"""Hybrid retrieval: dense paragraphs, dense sentences and BM25, fused by reciprocal rank.
 
 A LangChain `BaseRetriever`. Pieces of one long paragraph are collapsed to the best-ranked one
 and near-identical texts (the same passage quoted by two documents) to the first, so a single
@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.lexical import LexicalIndex
-from assistant.types import LABEL_SEP, RetrievalFilter, date_key
+from assistant.types import LABEL_SEP, RetrievalFilter, body_text, date_key
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -72,16 +72,18 @@ def _words(text: str) -> set[str]:
 
 
 class HybridRetriever(BaseRetriever):
-    """Dense + BM25 candidates, reciprocal-rank fusion, duplicate suppression, top k."""
+    """Dense paragraphs + dense sentences + BM25, reciprocal-rank fusion, duplicates out, top k."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     vectorstore: Any
     embeddings: Embeddings
+    sentences: Any | None = None  # Chroma collection of sentence vectors (chunk_id metadata)
     lexical: LexicalIndex | None = None
     k: int = 5
     candidates: int = 30
-    rrf_k: int = 60
+    rrf_k: int = 10
+    sentence_weight: float = 1.5
     filters: RetrievalFilter | None = None
     duplicate_overlap: float = 0.85
 
@@ -91,38 +93,66 @@ class HybridRetriever(BaseRetriever):
         vector = self.embeddings.embed_query(query)
         return self.search(query, vector, self.k, self.filters)
 
-    def search(
-        self, query: str, vector: list[float], k: int, filters: RetrievalFilter | None
-    ) -> list[Document]:
-        """Fused top-k for a query whose embedding is already known."""
+    def rankings(
+        self, query: str, vector: list[float], filters: RetrievalFilter | None
+    ) -> list[tuple[float, list[Document]]]:
+        """(weight, ranked chunks) of each retriever: paragraphs, sentences, BM25."""
         where = chroma_where(filters)
         dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
             vector, k=self.candidates, filter=where
         )
-        lexical = (
-            self.lexical.search(query, self.candidates, lambda m: matches(filters, m))
-            if self.lexical
-            else []
+        lists = [(1.0, [d for d, _ in dense])]
+        if self.sentences is not None:
+            lists.append((self.sentence_weight, self._sentence_ranking(vector, where)))
+        if self.lexical is not None:
+            hits = self.lexical.search(query, self.candidates, lambda m: matches(filters, m))
+            lists.append((1.0, [d for d, _ in hits]))
+        return lists
+
+    def _sentence_ranking(self, vector: list[float], where: dict[str, Any] | None) -> list[Document]:
+        """Chunks ranked by their best-matching sentence."""
+        hits = self.sentences.similarity_search_by_vector_with_relevance_scores(
+            vector, k=self.candidates * 3, filter=where
         )
-        fused: dict[tuple[str, str, int], tuple[float, Document]] = {}
-        for ranking in ([d for d, _ in dense], [d for d, _ in lexical]):
+        chunk_ids = list(dict.fromkeys(d.metadata["chunk_id"] for d, _ in hits))[: self.candidates]
+        return self._chunks_by_id(chunk_ids)
+
+    def _chunks_by_id(self, chunk_ids: list[str]) -> list[Document]:
+        if self.lexical is not None:
+            table = self.lexical.by_chunk_id
+            return [table[c] for c in chunk_ids if c in table]
+        if not chunk_ids:
+            return []
+        got = self.vectorstore.get(
+            where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "metadatas"]
+        )
+        found = {
+            m["chunk_id"]: Document(id=i, page_content=t, metadata=m)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [found[c] for c in chunk_ids if c in found]
+
+    def search(
+        self, query: str, vector: list[float], k: int, filters: RetrievalFilter | None
+    ) -> list[Document]:
+        """Fused top-k for a query whose embedding is already known."""
+        fused: dict[tuple[str, str], float] = {}
+        best: dict[tuple[str, str], tuple[int, Document]] = {}
+        for weight, ranking in self.rankings(query, vector, filters):
             for rank, doc in enumerate(ranking):
-                key = (*_paragraph_key(doc), int(doc.metadata.get("piece", 0)))
-                score, _ = fused.get(key, (0.0, doc))
-                fused[key] = (score + 1.0 / (self.rrf_k + rank + 1), doc)
-        ordered = sorted(fused.values(), key=lambda item: item[0], reverse=True)
+                key = _paragraph_key(doc)
+                fused[key] = fused.get(key, 0.0) + weight / (self.rrf_k + rank + 1)
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, doc)
         chosen: list[tuple[float, Document]] = []
-        seen_paragraphs: set[tuple[str, str]] = set()
         seen_words: list[set[str]] = []
-        for score, doc in ordered:
-            if _paragraph_key(doc) in seen_paragraphs:
-                continue
-            words = _words(doc.page_content)
+        for key in sorted(fused, key=lambda key: fused[key], reverse=True):
+            doc = best[key][1]
+            words = _words(body_text(doc))
             if any(_overlap(words, other) >= self.duplicate_overlap for other in seen_words):
                 continue
-            seen_paragraphs.add(_paragraph_key(doc))
             seen_words.append(words)
-            chosen.append((score, doc))
+            chosen.append((fused[key], doc))
             if len(chosen) == k:
                 break
         return self._with_similarity(vector, chosen)
@@ -130,14 +160,20 @@ class HybridRetriever(BaseRetriever):
     def _with_similarity(
         self, vector: list[float], chosen: list[tuple[float, Document]]
     ) -> list[Document]:
-        texts = [doc.page_content for _, doc in chosen]
-        if not texts:
+        """Attach fused score and cosine similarity (from the stored vectors, no re-embedding)."""
+        if not chosen:
             return []
-        vectors = np.array(self.embeddings.embed_documents(texts))
-        sims = vectors @ np.array(vector)
+        ids = [doc.id for _, doc in chosen]
+        got = self.vectorstore._collection.get(ids=ids, include=["embeddings"])
+        stored = dict(zip(got["ids"], got["embeddings"], strict=True))
+        query = np.asarray(vector)
         out = []
-        for (score, doc), sim in zip(chosen, sims, strict=True):
-            meta = {**doc.metadata, "score": float(score), "similarity": float(sim)}
+        for score, doc in chosen:
+            embedding = stored.get(doc.id)
+            if embedding is None:  # not in Chroma (an index out of step): embed it now
+                embedding = self.embeddings.embed_documents([doc.page_content])[0]
+            sim = float(np.asarray(embedding) @ query)
+            meta = {**doc.metadata, "score": float(score), "similarity": sim}
             out.append(Document(id=doc.id, page_content=doc.page_content, metadata=meta))
         return out
 

@@ -11,14 +11,13 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from assistant import audit
 from assistant.answer import AnswerChain, AskInput
 from assistant.boundaries import BoundaryGuard
 from assistant.catalog import index_status, load_catalog
 from assistant.config import Settings
 from assistant.errors import IndexMissing
 from assistant.lexical import LexicalIndex
-from assistant.models import build_embeddings, build_vectorstore
+from assistant.models import SENTENCES, build_embeddings, build_vectorstore
 from assistant.retrieval import HybridRetriever
 from assistant.types import (
     Answer,
@@ -39,13 +38,16 @@ class Assistant:
         self.settings = settings
         self.embeddings = build_embeddings(settings)
         self.vectorstore = build_vectorstore(settings, self.embeddings)
+        self.sentences = build_vectorstore(settings, self.embeddings, SENTENCES)
         self.guard = BoundaryGuard.load(settings.docs_dir / BOUNDARIES_FILE)
         self.retriever = HybridRetriever(
             vectorstore=self.vectorstore,
+            sentences=self.sentences,
             embeddings=self.embeddings,
             k=settings.k,
             candidates=settings.candidates,
             rrf_k=settings.rrf_k,
+            sentence_weight=settings.sentence_weight,
         )
         self.reload()
         self.chain = AnswerChain(
@@ -122,6 +124,8 @@ class Assistant:
         return _cached_chat_model(self.settings, spec or self.settings.llm)
 
     def _audit(self, answer: Answer) -> None:
+        from assistant import audit
+
         audit.record(self.settings.audit_log, answer)
 
 

@@ -55,8 +55,9 @@ _ABBREVIATIONS = "".join(
 # markers ("... peace [1]." and "... peace. [1]" both keep [1] with their sentence); the next
 # sentence starts with a capital, a digit, an opening quote or a markdown bullet.
 _SENTENCE_END = re.compile(
-    _ABBREVIATIONS
-    + r"(?<=[.!?])([\"”’)]?(?:\s*\[[^\[\]\n]{1,24}\])*)\s+(?=[\"“‘(*\-•]?\s*[A-Z0-9])"
+    r"(?<=[.!?])"  # first, so that most positions fail before the abbreviation checks
+    + _ABBREVIATIONS
+    + r"([\"”’)]?(?:\s*\[[^\[\]\n]{1,24}\])*)\s+(?=[\"“‘(*\-•]?\s*[A-Z0-9])"
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -114,10 +115,13 @@ def normalize(text: str) -> str:
     return " ".join(words(text))
 
 
+CHARS_PER_TOKEN = 3.5
+
+
 def approx_tokens(text: str) -> int:
-    """Token estimate for prompt budgets: 3.5 characters a token.
+    """Token estimate for prompt budgets: `CHARS_PER_TOKEN` characters a token.
 
     SmolLM2's tokenizer averages 5.1-5.5 characters a token on the seed corpus; the margin keeps
     budgets safe for denser text (document symbols, numbers, names) without a tokenizer.
     """
-    return math.ceil(len(text) / 3.5)
+    return math.ceil(len(text) / CHARS_PER_TOKEN)

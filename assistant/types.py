@@ -36,6 +36,7 @@ class ChunkMeta(BaseModel):
     footnotes: tuple[str, ...] = ()  # footnote texts referenced by this paragraph
     source: str = ""  # file name inside the corpus folder
     content_hash: str = ""
+    body_start: int = 0  # the stored text opens with a context header (section); body after it
 
     def to_metadata(self) -> dict[str, str | int | float | bool]:
         meta: dict[str, str | int | float | bool] = {
@@ -52,6 +53,7 @@ class ChunkMeta(BaseModel):
             "footnotes": json.dumps(list(self.footnotes), ensure_ascii=False),
             "source": self.source,
             "content_hash": self.content_hash,
+            "body_start": self.body_start,
         }
         if self.page is not None:
             meta["page"] = self.page
@@ -73,6 +75,7 @@ class ChunkMeta(BaseModel):
             footnotes=tuple(json.loads(str(meta.get("footnotes") or "[]"))),
             source=str(meta.get("source", "")),
             content_hash=str(meta.get("content_hash", "")),
+            body_start=int(meta.get("body_start", 0)),
         )
 
 
@@ -107,10 +110,11 @@ class Passage(BaseModel):
     @classmethod
     def from_document(cls, doc: Document, rank: int = 0) -> Passage:
         meta = dict(doc.metadata)
+        chunk = ChunkMeta.from_metadata(meta)
         return cls(
             rank=rank,
-            meta=ChunkMeta.from_metadata(meta),
-            text=doc.page_content,
+            meta=chunk,
+            text=doc.page_content[chunk.body_start :],
             score=float(meta.get("score", 0.0)),
             similarity=float(meta.get("similarity", 0.0)),
         )
@@ -124,6 +128,11 @@ class Passage(BaseModel):
             "score": round(self.score, 6),
             "text": self.text,
         }
+
+
+def body_text(doc: Document) -> str:
+    """A stored chunk's paragraph text, without the context header that was embedded with it."""
+    return doc.page_content[int(doc.metadata.get("body_start", 0)) :]
 
 
 def cite_label(doc_id: str, paragraphs: tuple[str, ...] | list[str]) -> str:

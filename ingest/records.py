@@ -18,6 +18,10 @@ from ingest.manifest import MANIFEST, DocumentInfo
 
 FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
 
+# Bump when cleaning, structure or chunking changes what a file turns into: the run command then
+# re-ingests (the indexing API re-embeds only the chunks whose text or metadata changed).
+PIPELINE_VERSION = "3"
+
 mark_incomplete = catalog.mark_incomplete
 mark_complete = catalog.mark_complete
 DocumentRecord = DocumentSummary
@@ -93,7 +97,7 @@ def missing_manifest_files(
 
 def fingerprint(folders: Sequence[Path]) -> str:
     """A hash over every ingestable file (name + content) and manifest in the folders."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
     for folder in sorted(folders):
         if not folder.is_dir():
             continue

@@ -11,7 +11,8 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import IndexingResult, index
 
 from assistant.config import Settings
-from assistant.models import build_vectorstore
+from assistant.models import SENTENCES, build_vectorstore
+from ingest.chunking import sentence_documents
 
 
 class _CountingEmbeddings(Embeddings):
@@ -46,52 +47,63 @@ class ChunkStore:
     def _open(self) -> None:
         from langchain_classic.indexes import SQLRecordManager
 
-        self.vectorstore: Any = build_vectorstore(self.settings, self._embeddings)
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         where = self.settings.chroma_url or "embedded"
-        self.records = SQLRecordManager(
-            f"chroma/{where}/{self.settings.collection}",
-            db_url=f"sqlite:///{self.settings.records_db}",
+        db_url = f"sqlite:///{self.settings.records_db}"
+        self.vectorstore: Any = build_vectorstore(self.settings, self._embeddings)
+        self.sentences: Any = build_vectorstore(self.settings, self._embeddings, SENTENCES)
+        self.records = SQLRecordManager(f"chroma/{where}/{self.settings.collection}", db_url=db_url)
+        self.sentence_records = SQLRecordManager(
+            f"chroma/{where}/{self.settings.collection}{SENTENCES}", db_url=db_url
         )
         self.records.create_schema()
+        self.sentence_records.create_schema()
+
+    def _pairs(self) -> list[tuple[Any, Any]]:
+        return [(self.vectorstore, self.records), (self.sentences, self.sentence_records)]
 
     def reset(self) -> None:
-        """Start clean (`--rebuild`): drop the collection, the records and the lexical index."""
-        self.vectorstore.delete_collection()
+        """Start clean (`--rebuild`): drop the collections, the records and the lexical index."""
+        for store, _ in self._pairs():
+            store.delete_collection()
         self.settings.records_db.unlink(missing_ok=True)
         shutil.rmtree(self.settings.lexical_dir, ignore_errors=True)
         self._open()
 
     def index_document(self, doc_id: str, docs: list[Document]) -> IndexingResult:
-        """Upsert one document's chunks; stale chunks of the same doc_id are deleted."""
-        return index(
-            docs,
-            self.records,
-            self.vectorstore,
-            cleanup="incremental",
-            source_id_key="doc_id",
-            key_encoder="sha256",
-            batch_size=256,
-        )
+        """Upsert one document's chunks and their sentences; stale ones of the doc are deleted."""
+        kwargs: dict[str, Any] = {
+            "cleanup": "incremental", "source_id_key": "doc_id", "key_encoder": "sha256",
+            "batch_size": 256,
+        }
+        result = index(docs, self.records, self.vectorstore, **kwargs)
+        index(sentence_documents(docs), self.sentence_records, self.sentences, **kwargs)
+        return result
 
     def delete_document(self, doc_id: str) -> int:
-        ids = self.vectorstore.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if ids:
-            self.vectorstore.delete(ids=ids)
-            self.records.delete_keys(ids)
-        return len(ids)
+        deleted = 0
+        for store, records in self._pairs():
+            ids = store.get(where={"doc_id": doc_id}, include=[])["ids"]
+            if ids:
+                store.delete(ids=ids)
+                records.delete_keys(ids)
+            deleted += len(ids)
+        return deleted
 
     def delete_orphans(self) -> int:
         """Vectors whose record was never written (a run killed mid-batch) are deleted."""
-        known = set(self.records.list_keys())
-        stored = self.vectorstore.get(include=[])["ids"]
-        orphans = [i for i in stored if i not in known]
-        if orphans:
-            self.vectorstore.delete(ids=orphans)
-        stale = [k for k in known if k not in set(stored)]
-        if stale:
-            self.records.delete_keys(stale)
-        return len(orphans)
+        removed = 0
+        for store, records in self._pairs():
+            known = set(records.list_keys())
+            stored = set(store.get(include=[])["ids"])
+            orphans = sorted(stored - known)
+            if orphans:
+                store.delete(ids=orphans)
+            stale = sorted(known - stored)
+            if stale:
+                records.delete_keys(stale)
+            removed += len(orphans)
+        return removed
 
     def all_documents(self) -> list[Document]:
         got = self.vectorstore.get(include=["documents", "metadatas"])

@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, InvalidQuestion
 from assistant.types import RetrievalFilter
 from ui import render
+from ui.web.feedback_store import ExportFormat
 
 app = typer.Typer(
     help="Mediation Guidance Assistant: cited answers from UN mediation guidance, offline.",
@@ -150,6 +151,51 @@ def audit_log(
             print(record.model_dump_json())
         return
     render.audit_table(console, records)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the web app (Streamlit) on http://HOST:PORT."""
+    app_path = Path(__file__).parent / "web" / "app.py"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.port", str(port), "--server.address", host,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    console.print(f"Serving the web app on http://{host}:{port} (Ctrl+C stops it).")
+    sys.stdout.flush()
+    # exec, not a child process: signals (Ctrl+C, a supervisor's SIGTERM) reach Streamlit itself.
+    os.execv(sys.executable, command)
+
+
+feedback_app = typer.Typer(help="Feedback given on answers in the web app.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl.")] = ExportFormat.csv,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Export every rating and comment with its question, answer, citations and mode."""
+    from ui.web.feedback_store import FeedbackStore, export
+
+    records = FeedbackStore(settings().feedback_db).all()
+    if output is None:
+        count = export(records, fmt, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = export(records, fmt, out)
+        err.print(f"Wrote {count} feedback records to {output}.")
+    if count == 0:
+        err.print("No feedback yet; ratings given in the web app (`mediation serve`) appear here.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -33,14 +33,17 @@ QUESTIONS = (
 )
 
 
+# Generous timeouts: on a busy 2-core machine a 1,900-token prompt takes SmolLM2 a minute to read.
 def openai_settings(base_url: str, **overrides: object) -> Settings:
     return Settings.model_validate(
-        {"llm": "openai:smollm2", "llm_base_url": base_url, "llm_timeout_s": 30.0, **overrides}
+        {"llm": "openai:smollm2", "llm_base_url": base_url, "llm_timeout_s": 180.0, **overrides}
     )
 
 
 def in_process_settings(**overrides: object) -> Settings:
-    return Settings.model_validate({"llm": f"llamacpp:{smollm2_path()}", **overrides})
+    return Settings.model_validate(
+        {"llm": f"llamacpp:{smollm2_path()}", "llm_timeout_s": 300.0, **overrides}
+    )
 
 
 def assert_markers_resolve(text: str, passages: tuple[Passage, ...]) -> None:
@@ -121,13 +124,14 @@ def test_in_process_context_overflow_is_llm_unavailable() -> None:
 
 @pytest.mark.slow
 @pytest.mark.llm
-def test_server_rejecting_the_request_is_llm_unavailable(llm_server: str) -> None:
+def test_server_failing_the_request_is_llm_unavailable(llm_server: str) -> None:
     settings = openai_settings(llm_server)
     model = build_chat_model(settings)
     assert model is not None
     claims_more = openai_settings(llm_server, llm_context_tokens=16384)
     long = tuple(passage("S/2011/552", str(i), "Early warning works. " * 300) for i in range(8))
-    with pytest.raises(LLMUnavailable, match=r"HTTP 4\d\d"):
+    # llama-cpp-python's server answers HTTP 200 with an empty stream; others answer HTTP 400.
+    with pytest.raises(LLMUnavailable, match=r"without any text|HTTP 4\d\d"):
         list(stream_answer(model, "What works?", long, claims_more))
 
 
@@ -159,7 +163,7 @@ def test_server_killed_mid_answer_is_llm_unavailable(llm_server_process: LlamaSe
     started = time.monotonic()
     with pytest.raises(LLMUnavailable, match="MEDIATION_LLM=none"):
         list(deltas)
-    assert time.monotonic() - started < settings.llm_timeout_s
+    assert time.monotonic() - started < 10  # the error, not the timeout
 
 
 @pytest.mark.slow
@@ -177,7 +181,7 @@ def test_server_killed_before_replying_is_llm_unavailable(
     with pytest.raises(LLMUnavailable, match=re.escape(llm_server_process.base_url)):
         list(stream_answer(model, "Anything?", PASSAGES, settings))
     killer.join()
-    assert time.monotonic() - started < settings.llm_timeout_s
+    assert time.monotonic() - started < 10  # the error, not the timeout
 
 
 @pytest.mark.slow

@@ -26,7 +26,8 @@ def chunks_of(doc_id: str) -> list[dict[str, object]]:
             "piece": d.metadata["piece"],
             "section": d.metadata["section"],
             "footnotes": json.loads(d.metadata["footnotes"]),
-            "text": d.page_content,
+            "header": d.page_content[: d.metadata["body_start"]].strip(),
+            "text": d.page_content[d.metadata["body_start"] :],
         }
         for d in docs
     ]

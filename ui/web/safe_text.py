@@ -16,9 +16,10 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-_BULLET = re.compile(r"^(?:[-*•]|(\d{1,3})[.)])\s+")
+_BULLET = re.compile(r"^(?:[-*•]|(\d{1,3})[.)]|(>))(?:\s+|$)")
 _BOLD = re.compile(r"\\\*\\\*(.+?)\\\*\\\*")
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
+_SOURCE_LINE = re.compile(r"^\[\d{1,3}\] ")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 HIGHLIGHT = "orange-background"
@@ -57,6 +58,7 @@ def answer_markdown(text: str, link_for: Callable[[int], str | None] | None = No
         prefix = ""
         if bullet:
             prefix = f"{bullet.group(1)}. " if bullet.group(1) else "- "
+            prefix = "> " if bullet.group(2) else prefix
             line = line[bullet.end() :]
         body = escape_inline(line)
         body = _BOLD.sub(r"**\1**", body)
@@ -64,6 +66,32 @@ def answer_markdown(text: str, link_for: Callable[[int], str | None] | None = No
             body = _MARKER.sub(lambda m: _marker_link(int(m.group(1)), link_for), body)
         out.append(prefix + body + ("" if prefix else "  "))
     return "\n".join(out)
+
+
+def split_notice(text: str) -> tuple[str, str]:
+    """(leading quote block without its `>` marks, the rest): the guard's boundary notice."""
+    lines = str(text).splitlines()
+    end = 0
+    while end < len(lines) and (lines[end].startswith(">") or not lines[end].strip()):
+        end += 1
+    while end and not lines[end - 1].strip():
+        end -= 1
+    if not any(line.startswith(">") for line in lines[:end]):
+        return "", str(text)
+    notice = "\n".join(line[1:].strip() for line in lines[:end])
+    return notice.strip(), "\n".join(lines[end:]).strip()
+
+
+def without_sources_list(text: str) -> str:
+    """The answer without its closing `Sources:` list (the sources panel shows those lines)."""
+    lines = str(text).rstrip().splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip() == "Sources:":
+            rest = [line.strip() for line in lines[index + 1 :] if line.strip()]
+            if rest and all(_SOURCE_LINE.match(line) for line in rest):
+                return "\n".join(lines[:index]).rstrip()
+            break
+    return str(text)
 
 
 def _marker_link(marker: int, link_for: Callable[[int], str | None]) -> str:

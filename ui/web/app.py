@@ -1,0 +1,36 @@
+"""The web app for field staff: `mediation serve` runs this script with Streamlit.
+
+Wiring only: page setup, the sidebar (filters, answer mode, index status) shared by both
+pages, and navigation between Ask (chat.py) and Library (library.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import streamlit as st
+
+from ui.web import sidebar, state
+
+HERE = Path(__file__).parent
+
+st.set_page_config(
+    page_title="Mediation Guidance Assistant",
+    page_icon=":material/handshake:",
+    layout="centered",
+    menu_items={"About": "Cited answers from UN mediation guidance. Works offline."},
+)
+st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button for field staff
+page = st.navigation(
+    [
+        st.Page(HERE / "chat.py", title="Ask", icon=":material/forum:", default=True),
+        st.Page(HERE / "library.py", title="Library", icon=":material/menu_book:",
+                url_path="library"),
+    ],
+    position="top",
+)
+sidebar.render(state.assistant())
+page.run()
