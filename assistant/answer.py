@@ -8,6 +8,7 @@ boundary post-check on whatever was produced. The checks never depend on the mod
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
@@ -141,7 +142,9 @@ class AnswerChain(Runnable[AskInput, Answer]):
         text, citations, mode = "", [], "extractive"
         if model is not None:
             mode = f"llm:{getattr(model, 'model_name', None) or getattr(model, 'model', 'model')}"
-            text, citations, llm_notices = yield from self._generate(model, question, passages)
+            text, citations, llm_notices = yield from self._generate(
+                model, question, passages, pre
+            )
             notices.extend(llm_notices)
         if not text:
             mode = "extractive"
@@ -179,19 +182,31 @@ class AnswerChain(Runnable[AskInput, Answer]):
         return extractive.compose(chosen, passages)
 
     def _generate(
-        self, model: Any, question: str, passages: Sequence[Passage]
+        self, model: Any, question: str, passages: Sequence[Passage], pre: PreCheck
     ) -> Generator[str, None, tuple[str, list[Any], list[str]]]:
-        """Stream the model's deltas; return the checked text, its citations and notices."""
-        from assistant.generation import stream_answer
+        """Stream the model's deltas; return the checked text, its citations and notices.
 
+        Text is released a sentence at a time, each sentence through the boundary guard, so a
+        reader never sees a sentence the final answer removes.
+        """
+        from assistant.generation import fit_passages, prompt_budget, stream_answer
+
+        shown = fit_passages(question, passages, prompt_budget(self.settings))
         parts: list[str] = []
+        pending = ""
         try:
-            for delta in stream_answer(model, question, passages, self.settings):
+            for delta in stream_answer(model, question, shown, self.settings):
                 parts.append(delta)
-                yield delta
+                pending += delta
+                cut = _last_sentence_end(pending)
+                if cut:
+                    yield self._guarded(pending[:cut], pre)
+                    pending = pending[cut:]
         except LLMUnavailable as exc:
             return "", [], [f"{exc} Showing the extractive answer instead."]
-        check = check_citations("".join(parts), passages)
+        if pending:
+            yield self._guarded(pending, pre)
+        check = check_citations("".join(parts), shown)
         notices = list(check.notices)
         if not has_supported_citation(check):
             notices.append(
@@ -205,3 +220,13 @@ class AnswerChain(Runnable[AskInput, Answer]):
                 "supported by the passage they cite; their citations are marked unsupported."
             )
         return check.text, list(check.citations), notices
+
+    def _guarded(self, text: str, pre: PreCheck) -> str:
+        """Streamed text with any boundary-crossing sentence replaced by the rule statement."""
+        return self.guard.after(text, pre).text
+
+
+def _last_sentence_end(text: str) -> int:
+    """Index just after the last sentence end ('. ', '? ', newline) in `text`, 0 if none."""
+    ends = [m.end() for m in re.finditer(r"[.!?](?:\[\d+\])*[\s]+|\n", text)]
+    return ends[-1] if ends else 0

@@ -199,7 +199,7 @@ def test_planted_document_is_searchable_and_rendered_escaped(own_data_dir: Path)
     _upload(at, "planted-note.md", PLANTED)
     _no_exception(at)
     assert [s.value for s in at.success], [e.value for e in at.error]
-    at.query_params = {"doc": "planted-note", "para": "1"}
+    at.query_params = {"doc": "planted-note", "para": "¶1"}
     at.switch_page("library.py").run()
     assert at.selectbox(key="library_doc").value == "planted-note"
     _assert_escaped(at)
