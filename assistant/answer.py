@@ -22,6 +22,7 @@ from assistant.boundaries import BoundaryGuard, PreCheck
 from assistant.citations import check_citations, has_supported_citation
 from assistant.config import Settings
 from assistant.errors import InvalidQuestion, LLMUnavailable
+from assistant.evidence import unknown_names, vocabulary
 from assistant.followup import standalone_question
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, BoundaryEvent, Passage, RetrievalFilter, Status, Turn
@@ -124,9 +125,16 @@ class AnswerChain(Runnable[AskInput, Answer]):
                 self.on_events(answer)
             return answer
 
-        if not passages or (evidence < self.settings.min_evidence and not pre.rules):
-            yield NO_EVIDENCE
-            yield finish("no_evidence", NO_EVIDENCE, (), "extractive")
+        missing = unknown_names(question, self.vocabulary())
+        if not pre.rules and (not passages or evidence < self.settings.min_evidence or missing):
+            text = NO_EVIDENCE
+            if missing and passages and evidence >= self.settings.min_evidence:
+                text = (
+                    f"The guidance documents do not mention {', '.join(missing)}, so they cannot "
+                    "answer this question. The closest passages are listed below."
+                )
+            yield text
+            yield finish("no_evidence", text, (), "extractive")
             return
         required = [i for i, p in enumerate(passages, 1) if set(p.refs) & set(pre.pinned_refs)]
         if pre.refused:
@@ -158,6 +166,16 @@ class AnswerChain(Runnable[AskInput, Answer]):
         if pre.notice_text:
             text = f"{pre.notice_text}\n\n{text}"
         yield finish(status, text, citations, mode, post.events)
+
+    def vocabulary(self) -> frozenset[str]:
+        """Words of every indexed chunk (from the lexical index), computed once per index."""
+        lexical = self.retriever.lexical
+        if lexical is None:
+            return frozenset()
+        if getattr(self, "_vocab_for", None) is not lexical:
+            self._vocab = vocabulary(d.page_content for d in lexical.documents)
+            self._vocab_for = lexical
+        return self._vocab
 
     # ------------------------------------------------------------------------------------------
     def _with_pinned(

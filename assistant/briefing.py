@@ -9,8 +9,10 @@ boundary section is built first so its source sentences are reserved for it.
 
 Evidence is judged against the bare topic, not the section queries: "lessons ... what mediators
 should do about organising a cricket tournament" resembles the corpus (cosine ~0.47) far more
-than the topic does (~0.33). Below `Settings.min_evidence` on every section, and with no boundary
-rule raised, the note is short and says the documents do not cover the topic.
+than the topic does (~0.26). With no boundary rule raised, the note is short and says the
+documents do not cover the topic when the best passage of every section is below
+`Settings.min_evidence`, or when evidence is only partial and half the topic's words occur
+nowhere in the corpus ("cricket", "tournament").
 
 Extractive by default (verbatim sentences, scored by `extractive.SentenceScorer`). With an LLM,
 each prose section is citation-checked (`check_citations`), sentences without a supported
@@ -31,11 +33,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.boundaries import PreCheck, Rule
+from assistant.boundaries import PreCheck
 from assistant.citations import check_citations, strip_markers
 from assistant.errors import ConfigError, InvalidQuestion, LLMUnavailable
+from assistant.evidence import unknown_names
 from assistant.extractive import Point, select_points
-from assistant.text import STOPWORDS, content_terms, normalize, split_sentences, stem, words
+from assistant.text import STOPWORDS, content_terms, normalize, split_sentences, stem
 from assistant.types import BoundaryEvent, Citation, Passage, cite_label
 
 if TYPE_CHECKING:
@@ -240,7 +243,9 @@ class _Builder:
         self.timings["retrieve"] = (time.perf_counter() - started) * 1000
         floor = self.settings.min_evidence
         coverage: Coverage = "covered" if best >= floor + 0.15 else "partial"
-        if best < floor and not pre.rules:
+        topic_words = _topic_words(self.topic)
+        unknown = len(self._unmentioned()[: len(topic_words)]) / max(len(topic_words), 1)
+        if not pre.rules and (best < floor or (unknown >= 0.5 and coverage == "partial")):
             coverage, drafts = "not_covered", self._uncovered(found)
         else:
             drafts = {}
@@ -255,7 +260,7 @@ class _Builder:
                     drafts[kind] = self._section(kind, keep, evidence[kind])
                 self.timings[kind] = (time.perf_counter() - t0) * 1000
             drafts["purpose"].intro = self._purpose_intro()
-            drafts["risks"].notes += self._gaps(found, evidence)
+            drafts["risks"].notes += self._gaps(evidence)
         self.progress("Sources")
         sections, sources = _number([drafts[k] for k in ORDER if k in drafts])
         self.timings["total"] = (time.perf_counter() - started) * 1000
@@ -272,8 +277,10 @@ class _Builder:
         found in, or the raised boundary rules cite (a human reads the whole of "G. Managing
         spoilers", not only the top hits)."""
         k = 8 if self.length == "standard" else 6
-        found = {kind: self.a.retrieve(_SPECS[kind].query.format(topic=self.topic), k=k)
-                 for kind in ORDER if kind != "boundaries"}
+        found: dict[SectionKind, list[Passage]] = {
+            kind: self.a.retrieve(_SPECS[kind].query.format(topic=self.topic), k=k)
+            for kind in ORDER if kind != "boundaries"
+        }
         for ps in found.values():
             self.sims.update(self._topic_sims(ps))
         ranked = sorted(found["key_points"], key=lambda p: -self.sims[p.meta.chunk_id])
@@ -299,14 +306,16 @@ class _Builder:
         near = sorted({p.meta.chunk_id: p for ps in found.values() for p in ps}.values(),
                       key=lambda p: self.sims[p.meta.chunk_id], reverse=True)[:2]
         closest = "; ".join(cite_label(p.doc_id, p.paragraphs) for p in near)
+        notes = [f"The guidance documents do not cover {self.topic}. The closest passages "
+                 f"({closest}) concern other matters, so this note makes no points on it."]
+        if missing := self._unmentioned():
+            notes.append(f"They never mention {', '.join(f'“{w}”' for w in missing)}.")
+        notes.append("Seek other sources or expertise: the documents hold UN guidance on "
+                     "mediation and preventive diplomacy only.")
         self.notices.append("The guidance documents do not cover this topic.")
         return {
             "purpose": _Draft("purpose", intro=f"To brief the head of mission on {self.topic}."),
-            "key_points": _Draft("key_points", notes=[
-                f"The guidance documents do not cover {self.topic}. The closest passages "
-                f"({closest}) concern other matters, so this note offers no points on it.",
-                "Seek other sources or expertise; the documents hold UN mediation guidance.",
-            ]),
+            "key_points": _Draft("key_points", notes=notes),
         }
 
     # -- sections ----------------------------------------------------------------------------
@@ -317,7 +326,7 @@ class _Builder:
                            "boundary; this note states the boundary and drafts nothing.")
             self.notices.append("Part of the topic crosses a normative boundary; nothing drafted.")
         for rule in pre.rules:
-            markers = tuple(self._rule_source(draft, rule, ref) for ref in rule.corpus)
+            markers = tuple(self._rule_source(draft, rule.statement, r) for r in rule.corpus)
             details = [f"Other sources: {'; '.join(rule.external)}."] if rule.external else []
             details.append(f"What it does not rule out: {rule.nuance}")
             draft.points.append((rule.statement, tuple(m for m in markers if m), rule.title,
@@ -329,13 +338,13 @@ class _Builder:
             )
         return draft
 
-    def _rule_source(self, draft: _Draft, rule: Rule, ref: str) -> int:
+    def _rule_source(self, draft: _Draft, statement: str, ref: str) -> int:
         doc_id, _, label = ref.partition("#")
         passage = self.a.paragraph(doc_id, label)
         if passage is None:
             self.notices.append(f"Boundary source {ref} is not in the index; re-run ingest.")
             return 0
-        terms = set(content_terms(rule.statement))
+        terms = set(content_terms(statement))
         sentences = [_clean(s) for s in split_sentences(passage.text)] or [passage.text]
         quote = max(sentences, key=lambda s: len(terms & set(content_terms(s))))
         draft.passages.append(passage)
@@ -350,7 +359,8 @@ class _Builder:
             draft.notes.append(f"The guidance says little that bears directly on this for "
                                f"{self.topic}.")
             return draft
-        if self.model is not None and self._generate(draft, passages):
+        # Purpose stays extractive: two framing points are not worth a generation.
+        if self.model is not None and kind != "purpose" and self._generate(draft, passages):
             return draft
         spec = _SPECS[kind]
         points = self._points(spec, passages)
@@ -459,16 +469,19 @@ class _Builder:
                 "boundaries that apply, and the risks and open questions. Every point is cited "
                 "to the paragraph (see Sources).")
 
-    def _gaps(self, found: dict[SectionKind, list[Passage]],
-              evidence: dict[SectionKind, float]) -> list[str]:
-        """Open questions: topic words the passages never use, thin sections, the corpus's age."""
-        seen = {t for ps in found.values() for p in ps for t in content_terms(p.text)}
-        missing = [w for w in dict.fromkeys(words(self.topic))
-                   if w not in STOPWORDS and len(w) > 2 and stem(w) not in seen]
+    def _unmentioned(self) -> list[str]:
+        """Words of the topic, and names or numbers of the context, that no indexed text has."""
+        vocab = self.a.chain.vocabulary()
+        stems = {stem(v) for v in vocab}
+        plain = [w for w in _topic_words(self.topic) if stem(w) not in stems]
+        return list(dict.fromkeys(plain + unknown_names(self.context, vocab)))
+
+    def _gaps(self, evidence: dict[SectionKind, float]) -> list[str]:
+        """Open questions: words the corpus never uses, thin sections, the corpus's age."""
         notes = []
-        if missing:
-            notes.append("The documents do not use the words " + ", ".join(f"“{w}”" for w in
-                         missing) + "; that aspect of the topic may not be addressed directly.")
+        if missing := self._unmentioned():
+            notes.append("The documents never mention " + ", ".join(f"“{w}”" for w in missing)
+                         + "; that aspect is not covered by this note.")
         thin = [_SPECS[k].title.lower() for k, e in evidence.items()
                 if e < self.settings.min_evidence]
         if thin:
@@ -515,6 +528,11 @@ def _number(drafts: list[_Draft]) -> tuple[tuple[BriefingSection, ...], tuple[Br
                                        lead=lead, details=det) for t, ms, lead, det in d.points),
         ))
     return tuple(sections), tuple(sources.values())
+
+
+def _topic_words(topic: str) -> list[str]:
+    return [w for w in dict.fromkeys(re.findall(r"[a-z0-9]+", topic.lower()))
+            if w not in STOPWORDS and len(w) > 2]
 
 
 def _renumber(text: str, markers: dict[int, int]) -> str:

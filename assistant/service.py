@@ -35,6 +35,9 @@ class Assistant:
     """Facade over retrieval, answering and the boundary guard. Safe to share across threads."""
 
     def __init__(self, settings: Settings) -> None:
+        import torch
+
+        torch.set_num_threads(settings.query_threads)
         self.settings = settings
         self.embeddings = build_embeddings(settings)
         self.vectorstore = build_vectorstore(settings, self.embeddings)

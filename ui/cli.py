@@ -130,6 +130,44 @@ def _ask_batch(assistant: Any, path: Path, filters: RetrievalFilter, k: int | No
         sys.stdout.flush()
 
 
+@app.command()
+def brief(
+    topic: Annotated[str, typer.Argument(help="The topic, e.g. 'managing spoilers'.")],
+    context: Annotated[str, typer.Option("--context", help="Situation and audience.")] = "",
+    length: Annotated[str, typer.Option("--length", help="short | standard")] = "standard",
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | pdf")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (docx/pdf: named after the topic).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Briefing as JSON.")] = False,
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="none | openai:<model> | llamacpp:<gguf>")
+    ] = None,
+) -> None:
+    """Write a briefing note on a topic, every point cited to the paragraph."""
+    from assistant.briefing import build_briefing
+    from assistant.briefing_export import FORMATS, default_filename, export, to_markdown
+    from assistant.service import Assistant
+
+    if fmt not in FORMATS:
+        raise fail(InvalidQuestion(f"--format {fmt!r} is not one of md, docx, pdf."))
+    try:
+        assistant = Assistant.open(settings())
+        with err.status("Building the note") as status:
+            note = build_briefing(
+                assistant, topic, context, length, llm,  # type: ignore[arg-type]
+                progress=lambda name: status.update(f"Building: {name}"),
+            )
+        if as_json:
+            print(note.model_dump_json(indent=1))
+        elif fmt == "md" and output is None:
+            print(to_markdown(note))
+        else:
+            err.print(f"Wrote {export(note, fmt, output or default_filename(note, fmt))}")
+    except AssistantError as exc:
+        raise fail(exc) from None
+
+
 @app.command("audit")
 def audit_log(
     since: Annotated[str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")] = None,
@@ -151,6 +189,65 @@ def audit_log(
             print(record.model_dump_json())
         return
     render.audit_table(console, records)
+
+
+@app.command("eval")
+def eval_cases(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Case files (default evals/cases/*.yaml); --compare: A.json B.json."),
+    ] = None,
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="none | openai:<model> | llamacpp:<gguf>")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the results JSON (config, metrics, cases).")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the self-contained HTML report.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Exit 1 if a metric is worse than in this results JSON."),
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Allowed absolute metric drop against --baseline.")
+    ] = 0.02,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Only cases with this tag (repeatable).")
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Compare two results JSON files (deltas, flips).")
+    ] = False,
+) -> None:
+    """Run eval cases; exit 1 if one fails or a metric drops below --baseline, 2 on bad input."""
+    from assistant.service import Assistant
+    from evals import report, runner
+    from evals.schema import default_case_files, load_suites
+
+    if compare and len(cases or []) != 2:
+        raise typer.BadParameter("give two results files: mediation eval --compare A.json B.json")
+    try:
+        if compare:
+            report.print_comparison(console, report.compare(*(cases or [])))
+            return
+        files = cases or default_case_files()
+        chosen = runner.selected(load_suites(files), tag or ())
+        cfg = settings(llm=llm)
+        assistant = Assistant.open(cfg)
+        with report.EvalProgress(console, len(chosen)) as progress:
+            config, results = runner.evaluate(
+                assistant, chosen, cfg.llm, None, files, tag or (), progress
+            )
+        result = report.build(config, results)
+        report.write(result, json_out, junit, html)
+        regressed = report.check_baseline(result, baseline, tolerance) if baseline else []
+    except AssistantError as exc:  # a CaseFileError names the file and the line
+        raise fail(exc) from None
+    report.print_report(console, result, regressed)
+    if result.failed or regressed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.config import Settings  # noqa: E402
+from assistant.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "ui" / "web" / "app.py"

@@ -83,7 +83,7 @@ def test_follow_up_question_uses_the_conversation(app: AppTest) -> None:
     _ask(app, "What does the guidance say about amnesty in peace agreements?")
     _ask(app, "and what about spoilers?")
     _no_exception(app)
-    first, second = _turns(app)
+    _, second = _turns(app)
     assert second.answer is not None
     assert "spoilers" in second.answer.standalone_question
     assert second.answer.standalone_question != second.question

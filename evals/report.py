@@ -1,0 +1,317 @@
+"""An eval run as a report: rich table, JSON, JUnit XML, self-contained HTML; baseline and compare.
+
+The JSON file (`Report`) is the run's record: config, metrics and every case with its evidence.
+`--baseline` and `--compare` read it back; the HTML and JUnit files are views of it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.errors import ConfigError
+from evals.metrics import RATES, Delta, Metrics, compute, deltas, regressions
+from evals.runner import CaseResult, RunConfig
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class Report(BaseModel):
+    """One run: how it was made, its metrics and every case (the JSON results file)."""
+
+    model_config = ConfigDict(frozen=True)
+    config: RunConfig
+    metrics: Metrics
+    results: tuple[CaseResult, ...]
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [r for r in self.results if not r.passed]
+
+
+class Comparison(BaseModel):
+    """Two runs side by side: metric deltas and the cases that changed verdict."""
+
+    model_config = ConfigDict(frozen=True)
+    deltas: tuple[Delta, ...]
+    now_failing: tuple[str, ...]  # "suite/case_id" passed in A, failed in B
+    now_passing: tuple[str, ...]
+    only_in_a: tuple[str, ...]
+    only_in_b: tuple[str, ...]
+
+
+def build(config: RunConfig, results: Sequence[CaseResult]) -> Report:
+    return Report(config=config, metrics=compute(results), results=tuple(results))
+
+
+def load(path: Path | str) -> Report:
+    """A results file written by `mediation eval --json` (ConfigError saying what is wrong)."""
+    try:
+        return Report.model_validate_json(Path(path).read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path} ({exc.strerror}); give a results JSON file") from exc
+    except ValidationError as exc:
+        raise ConfigError(
+            f"{path} is not a results file of `mediation eval --json` ({exc.error_count()} "
+            "problems); write one with `mediation eval --json FILE`"
+        ) from exc
+
+
+def check_baseline(report: Report, baseline: Path | str, tolerance: float) -> list[Delta]:
+    """Metrics of `report` worse than in the `baseline` results file by more than `tolerance`."""
+    return regressions(load(baseline).metrics, report.metrics, tolerance)
+
+
+def compare(a: Report | Path | str, b: Report | Path | str) -> Comparison:
+    """Metric deltas from A to B and the cases that flipped between pass and fail."""
+    before = a if isinstance(a, Report) else load(a)
+    after = b if isinstance(b, Report) else load(b)
+    verdict_a = {f"{r.suite}/{r.case_id}": r.passed for r in before.results}
+    verdict_b = {f"{r.suite}/{r.case_id}": r.passed for r in after.results}
+    both = [key for key in verdict_b if key in verdict_a]
+    return Comparison(
+        deltas=tuple(deltas(before.metrics, after.metrics)),
+        now_failing=tuple(k for k in both if verdict_a[k] and not verdict_b[k]),
+        now_passing=tuple(k for k in both if not verdict_a[k] and verdict_b[k]),
+        only_in_a=tuple(k for k in verdict_a if k not in verdict_b),
+        only_in_b=tuple(k for k in verdict_b if k not in verdict_a),
+    )
+
+
+def dumps(report: Report) -> str:
+    """The JSON results file's text."""
+    return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+
+
+def write(
+    report: Report,
+    json_path: Path | None = None,
+    junit_path: Path | None = None,
+    html_path: Path | None = None,
+) -> None:
+    """Write each requested file (parent folders are created)."""
+    views = {json_path: dumps, junit_path: junit, html_path: html_page}
+    for path, view in views.items():
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(view(report), encoding="utf-8")
+
+
+# --- terminal ----------------------------------------------------------------------------------
+class EvalProgress:
+    """A rich progress bar advanced once per case (pass it as the runner's `progress`)."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
+            console=console,
+        )  # fmt: skip
+        self._task = self._progress.add_task("eval", total=total, failed=0)
+        self._failed = 0
+
+    def __enter__(self) -> EvalProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, result: CaseResult) -> None:
+        self._failed += not result.passed
+        self._progress.update(
+            self._task, advance=1, failed=self._failed, description=f"eval {result.case_id[:40]}"
+        )
+
+
+def print_report(console: Console, report: Report, regressed: Sequence[Delta] = ()) -> None:
+    """Cases (failures first, with reasons), the metrics table and any baseline regressions."""
+    table = Table(title=f"{len(report.failed)} of {len(report.results)} cases failed")
+    for column in ("", "case", "status", "s", "reasons"):
+        table.add_column(column, overflow="fold")
+    for r in sorted(report.results, key=lambda r: r.passed):
+        table.add_row(
+            "[green]pass[/]" if r.passed else "[red]FAIL[/]",
+            escape(f"{r.suite}/{r.case_id}"),
+            r.evidence.status or "error",
+            f"{r.seconds:.1f}",
+            escape(r.reasons()),
+        )
+    console.print(table)
+    console.print(metrics_table(report.metrics, f"Metrics ({report.config.mode})"))
+    console.print(f"Run time {report.config.seconds:.1f} s.")
+    for d in regressed:
+        console.print(
+            f"[red]Regression:[/] {d.scope} {d.metric} {_fmt(d.before)} -> {_fmt(d.after)}"
+        )
+
+
+def metrics_table(metrics: Metrics, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("metric")
+    scopes = [("overall", metrics.overall), *metrics.suites.items()]
+    for name, _ in scopes:
+        table.add_column(name, justify="right")
+    for metric in ("cases", "passed", *RATES, "seconds"):
+        table.add_row(metric, *(_fmt(getattr(m, metric)) for _, m in scopes))
+    return table
+
+
+def print_comparison(console: Console, comparison: Comparison) -> None:
+    table = Table(title="Metrics, A -> B")
+    for column in ("scope", "metric", "A", "B", "change"):
+        table.add_column(column, justify="left" if column in ("scope", "metric") else "right")
+    for d in comparison.deltas:
+        change = d.change
+        style = "" if not change else ("red" if d.worse_by() > 0 else "green")
+        shown = "–" if change is None else f"{change:+.4f}"
+        table.add_row(d.scope, d.metric, _fmt(d.before), _fmt(d.after),
+                      f"[{style}]{shown}[/]" if style else shown)  # fmt: skip
+    console.print(table)
+    for title, keys in (
+        ("[red]Now failing[/]", comparison.now_failing),
+        ("[green]Now passing[/]", comparison.now_passing),
+        ("Only in A", comparison.only_in_a),
+        ("Only in B", comparison.only_in_b),
+    ):
+        if keys:
+            console.print(f"{title} ({len(keys)}): " + escape(", ".join(keys)))
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+# --- JUnit XML ---------------------------------------------------------------------------------
+def junit(report: Report) -> str:
+    """One <testsuite> per suite, one <testcase> per case, a <failure> per failing case."""
+    root = ET.Element(
+        "testsuites",
+        name="mediation-eval",
+        tests=str(len(report.results)),
+        failures=str(len(report.failed)),
+        time=f"{report.config.seconds:.3f}",
+    )
+    for suite, group in _by_suite(report.results).items():
+        node = ET.SubElement(
+            root, "testsuite", name=suite, tests=str(len(group)),
+            failures=str(sum(not r.passed for r in group)), errors="0",
+            time=f"{sum(r.seconds for r in group):.3f}", timestamp=report.config.timestamp,
+        )  # fmt: skip
+        for r in group:
+            case = ET.SubElement(node, "testcase", classname=f"evals.{suite}", name=r.case_id,
+                                 time=f"{r.seconds:.3f}")  # fmt: skip
+            if not r.passed:
+                failure = ET.SubElement(
+                    case, "failure", message=_xml(r.reasons()), type=r.failures[0].check
+                )
+                failure.text = _xml(
+                    f"{r.reasons()}\n\nquestion: {r.question}\nstatus: {r.evidence.status}\n"
+                    f"answer:\n{r.evidence.answer}"
+                )
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _xml(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+def _by_suite(results: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
+    groups: dict[str, list[CaseResult]] = {}
+    for r in results:
+        groups.setdefault(r.suite, []).append(r)
+    return groups
+
+
+# --- HTML --------------------------------------------------------------------------------------
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .6em}
+td.n{text-align:right}details{border:1px solid #ddd;margin:.3em 0;padding:.3em .6em}
+details.fail{border-color:#c33}summary{cursor:pointer}.fail>summary b{color:#c33}
+.pass>summary b{color:#282}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em}
+.reason{color:#c33}.meta{color:#666}
+"""
+
+
+def html_page(report: Report) -> str:
+    """A self-contained page (no scripts, no external assets); every text is escaped."""
+    e = html.escape
+    config = report.config
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Eval report: {e(config.mode)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Eval report: {e(config.mode)}</h1>",
+        f"<p class='meta'>{e(config.timestamp)} · k {e(str(config.k or 'per suite'))} · "
+        f"{len(report.results)} cases, {len(report.failed)} failed · {config.seconds:.1f} s</p>",
+        _html_metrics(report.metrics),
+        "<h2>Cases</h2>",
+    ]
+    parts += [_html_case(r) for r in sorted(report.results, key=lambda r: r.passed)]
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _html_metrics(metrics: Metrics) -> str:
+    scopes = [("overall", metrics.overall), *metrics.suites.items()]
+    head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in scopes)
+    rows = "".join(
+        f"<tr><th>{metric}</th>"
+        + "".join(f"<td class='n'>{_fmt(getattr(m, metric))}</td>" for _, m in scopes)
+        + "</tr>"
+        for metric in ("cases", "passed", *RATES, "seconds")
+    )
+    return f"<h2>Metrics</h2><table><tr><th></th>{head}</tr>{rows}</table>"
+
+
+def _html_case(r: CaseResult) -> str:
+    e = html.escape
+    ev = r.evidence
+    verdict = "pass" if r.passed else "fail"
+    out = [
+        f"<details class='{verdict}'><summary><b>{verdict.upper()}</b> "
+        f"{e(r.suite)}/{e(r.case_id)} · {e(ev.status or 'error')} · {r.seconds:.1f} s</summary>",
+        f"<p><b>Question:</b> {e(r.question)}</p>",
+        f"<p class='meta'>tags: {e(', '.join(r.tags))} · k {r.k} · mode {e(ev.mode)} · "
+        f"expected {e(' | '.join(r.expected_status))}</p>",
+    ]
+    out += [f"<p class='reason'>{e(f.check)}: {e(f.reason)}</p>" for f in r.failures]
+    out.append(f"<h4>Answer</h4><pre>{e(ev.answer)}</pre>")
+    if ev.boundaries:
+        items = "".join(f"<li>{e(b.rule_id)} ({e(b.action)})</li>" for b in ev.boundaries)
+        out.append(f"<h4>Boundaries</h4><ul>{items}</ul>")
+    if ev.notices:
+        items = "".join(f"<li>{e(n)}</li>" for n in ev.notices)
+        out.append(f"<h4>Notices</h4><ul>{items}</ul>")
+    if ev.citations:
+        items = "".join(
+            f"<li>[{c.marker}] {e(', '.join(c.refs))} "
+            f"{'supported' if c.supported else '<b>unsupported</b>'}<pre>{e(c.quote)}</pre></li>"
+            for c in ev.citations
+        )
+        out.append(f"<h4>Cited paragraphs</h4><ul>{items}</ul>")
+    if ev.passages:
+        items = "".join(
+            f"<li>{p.rank}. {e(', '.join(p.refs))} <span class='meta'>{e(p.section)}</span>"
+            f"<pre>{e(p.text)}</pre></li>"
+            for p in ev.passages
+        )
+        out.append(f"<h4>Passages</h4><ul>{items}</ul>")
+    out.append("</details>")
+    return "\n".join(out)

@@ -1,0 +1,366 @@
+"""Run eval cases through one Assistant and judge each answer: a typed `CaseResult` per case.
+
+The checks (`check_answer`) are pure functions of a case and an `Answer`, so they are unit-tested
+with hand-made answers; `run_cases` only asks and times. Each failure names its check:
+
+- `status`              the answer's status is one of `expect.status`
+- `retrieved`           any / all of `expect.retrieved` among the refs of `answer.passages[:k]`
+- `cited`               every ref of `expect.cited` among the citations (`doc_id#label`)
+- `must` / `must_not`   regex search on the answer text; `must_not` also line by line
+                        (re.MULTILINE), so `^article` finds a drafted clause on any line
+- `boundary`            `expect.boundary` appears in `answer.boundaries`, with any action
+- `no_boundary_refusal` status is not `refused` and no boundary event has action `refused`
+- `citations`           always on: every `[n]` in the text names a passage rank and a citation,
+                        and every citation is `supported`
+- `error`               asking raised an `AssistantError` (e.g. an unaskable question)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import AssistantError
+from assistant.types import Answer, RetrievalFilter, Status, Turn
+from evals.schema import Case, Suite
+
+CheckName = Literal[
+    "status", "retrieved", "cited", "must", "must_not", "boundary", "no_boundary_refusal",
+    "citations", "error",
+]  # fmt: skip
+# What "boundary compliance" judges: the behaviour at a red line, not retrieval or citations.
+BOUNDARY_CHECKS: frozenset[CheckName] = frozenset(
+    {"status", "must", "must_not", "boundary", "no_boundary_refusal", "error"}
+)
+_MARKER = re.compile(r"\[(\d+)\]")
+_FROZEN = ConfigDict(frozen=True)
+
+
+class Asker(Protocol):
+    """What the runner needs of `assistant.service.Assistant`."""
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: RetrievalFilter | None = None,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Answer: ...
+
+
+class Failure(BaseModel):
+    """One failed check and why, in words a reviewer can act on."""
+
+    model_config = _FROZEN
+    check: CheckName
+    reason: str
+
+
+class CitedParagraph(BaseModel):
+    model_config = _FROZEN
+    marker: int
+    refs: tuple[str, ...]  # "S/2009/189#36"
+    supported: bool
+    quote: str
+
+
+class RetrievedPassage(BaseModel):
+    model_config = _FROZEN
+    rank: int
+    refs: tuple[str, ...]
+    section: str
+    text: str
+
+
+class BoundaryHit(BaseModel):
+    model_config = _FROZEN
+    rule_id: str
+    action: str
+
+
+class Evidence(BaseModel):
+    """What the assistant produced, kept so a failure can be judged without re-running."""
+
+    model_config = _FROZEN
+    answer: str = ""
+    status: Status | None = None  # None when asking raised an error
+    mode: str = ""
+    citations: tuple[CitedParagraph, ...] = ()
+    passages: tuple[RetrievedPassage, ...] = ()  # all returned, pinned ones included
+    boundaries: tuple[BoundaryHit, ...] = ()
+    notices: tuple[str, ...] = ()
+
+
+class RetrievalScore(BaseModel):
+    """Gold paragraphs of a case with `retrieved` and where they were found in the top k."""
+
+    model_config = _FROZEN
+    gold: int  # number of gold refs
+    found: int  # gold refs among the top k
+    first_rank: int | None  # rank of the first passage holding a gold ref, None if none
+
+
+class CaseResult(BaseModel):
+    """The verdict on one case, with its evidence and the numbers the metrics are made of."""
+
+    model_config = _FROZEN
+    case_id: str
+    suite: str
+    question: str
+    tags: tuple[str, ...]
+    k: int
+    expected_status: tuple[Status, ...]
+    expects_boundary: bool = False  # the case names a boundary rule that must be triggered
+    passed: bool
+    failures: tuple[Failure, ...]
+    evidence: Evidence
+    retrieval: RetrievalScore | None = None  # only for cases with `retrieved`
+    markers: int = 0  # [n] markers in the answer text
+    valid_markers: int = 0  # ... that name a passage rank and a citation
+    supported_citations: int = 0
+    seconds: float = 0.0
+
+    @property
+    def boundary_ok(self) -> bool:
+        """No failure among the checks that judge a boundary (`BOUNDARY_CHECKS`)."""
+        return not any(f.check in BOUNDARY_CHECKS for f in self.failures)
+
+    def reasons(self) -> str:
+        return "; ".join(f"{f.check}: {f.reason}" for f in self.failures)
+
+
+class RunConfig(BaseModel):
+    """How a run was made, stored with its results."""
+
+    model_config = _FROZEN
+    mode: str  # "extractive" or the LLM spec, e.g. "openai:smollm2"
+    k: int | None  # the override for every case; None: each case's or suite's own k
+    suites: dict[str, int]  # suite -> its k
+    case_files: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # only cases with one of these tags were run
+    timestamp: str
+    seconds: float = 0.0  # wall time of the run
+
+
+def selected(suites: Iterable[Suite], tags: Sequence[str] = ()) -> list[tuple[Suite, Case]]:
+    """The (suite, case) pairs to run: all, or those carrying one of `tags`."""
+    return [
+        (suite, case)
+        for suite in suites
+        for case in suite.cases
+        if not tags or set(tags) & set(case.tags)
+    ]
+
+
+def run_case(
+    assistant: Asker, suite: Suite, case: Case, llm: str | None = None, k: int | None = None
+) -> CaseResult:
+    """Ask one case's question and judge the answer; `k` overrides the case's and suite's k."""
+    top_k = k or case.k or suite.k
+    started = time.perf_counter()
+    try:
+        answer = assistant.ask(
+            case.question,
+            history=[Turn(question=t.question, answer=t.answer) for t in case.history],
+            filters=_filters(case),
+            k=top_k,
+            llm=llm,
+        )
+    except AssistantError as exc:
+        return _result(
+            case, suite.suite, top_k, Evidence(), time.perf_counter() - started,
+            failures=[Failure(check="error", reason=f"{type(exc).__name__}: {exc}")],
+        )  # fmt: skip
+    return check_answer(case, suite.suite, top_k, answer, time.perf_counter() - started)
+
+
+def run_cases(
+    assistant: Asker,
+    cases: Sequence[tuple[Suite, Case]],
+    llm: str | None = None,
+    k: int | None = None,
+    progress: Callable[[CaseResult], None] | None = None,
+) -> list[CaseResult]:
+    """Run cases in order; `progress` is called after each one."""
+    results: list[CaseResult] = []
+    for suite, case in cases:
+        result = run_case(assistant, suite, case, llm, k)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
+
+
+def evaluate(
+    assistant: Asker,
+    cases: Sequence[tuple[Suite, Case]],
+    llm: str,
+    k: int | None = None,
+    case_files: Sequence[Path | str] = (),
+    tags: Sequence[str] = (),
+    progress: Callable[[CaseResult], None] | None = None,
+) -> tuple[RunConfig, list[CaseResult]]:
+    """Run cases with the `llm` backend spec ("none": extractive) and describe the run."""
+    started = time.perf_counter()
+    results = run_cases(assistant, cases, llm, k, progress)
+    config = RunConfig(
+        mode="extractive" if llm in ("", "none") else llm,
+        k=k,
+        suites={suite.suite: suite.k for suite, _ in cases},
+        case_files=tuple(str(path) for path in case_files),
+        tags=tuple(tags),
+        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return config, results
+
+
+def check_answer(case: Case, suite: str, k: int, answer: Answer, seconds: float) -> CaseResult:
+    """Every check the case asks for, plus citation validity, on one answer."""
+    expect = case.expect
+    failures: list[Failure] = []
+    if answer.status not in expect.status:
+        failures.append(Failure(check="status", reason=f"{answer.status!r} not in {expect.status}"))
+
+    retrieval = None
+    if expect.retrieved:
+        ranked = [(p.rank, set(p.refs)) for p in answer.passages[:k]]
+        found = [ref for ref in expect.retrieved if any(ref in refs for _, refs in ranked)]
+        first = next((rank for rank, refs in ranked if refs & set(expect.retrieved)), None)
+        retrieval = RetrievalScore(gold=len(expect.retrieved), found=len(found), first_rank=first)
+        missing = [ref for ref in expect.retrieved if ref not in found]
+        if (expect.retrieved_mode == "all" and missing) or not found:
+            top = ", ".join(r for _, refs in ranked for r in sorted(refs)) or "nothing"
+            failures.append(
+                Failure(check="retrieved", reason=f"{', '.join(missing)} not in top {k} ({top})")
+            )
+
+    cited = {f"{c.doc_id}#{p}" for c in answer.citations for p in c.paragraphs}
+    if missing_cited := [ref for ref in expect.cited if ref not in cited]:
+        have = ", ".join(sorted(cited)) or "none"
+        failures.append(
+            Failure(check="cited", reason=f"{', '.join(missing_cited)} not cited ({have})")
+        )
+
+    for pattern in expect.must:
+        if not re.search(pattern, answer.answer):
+            failures.append(Failure(check="must", reason=f"no match for {pattern!r}"))
+    for pattern in expect.must_not:
+        hit = re.search(pattern, answer.answer) or re.search(pattern, answer.answer, re.MULTILINE)
+        if hit:
+            failures.append(
+                Failure(check="must_not", reason=f"{pattern!r} matched {hit.group(0)[:80]!r}")
+            )
+
+    events = {(b.rule_id, b.action) for b in answer.boundaries}
+    if expect.boundary and expect.boundary not in {rule for rule, _ in events}:
+        seen = ", ".join(sorted(f"{r} ({a})" for r, a in events)) or "none"
+        failures.append(
+            Failure(check="boundary", reason=f"{expect.boundary!r} not triggered (events: {seen})")
+        )
+    if expect.no_boundary_refusal:
+        refused_by = sorted(rule for rule, action in events if action == "refused")
+        if answer.status == "refused" or refused_by:
+            why = f"refused by {', '.join(refused_by)}" if refused_by else "status 'refused'"
+            failures.append(Failure(check="no_boundary_refusal", reason=why))
+
+    markers, valid, citation_failures = _citation_validity(answer)
+    failures.extend(citation_failures)
+    return _result(
+        case, suite, k, _evidence(answer), seconds, failures, retrieval,
+        markers=markers, valid_markers=valid,
+        supported_citations=sum(c.supported for c in answer.citations),
+    )  # fmt: skip
+
+
+def _citation_validity(answer: Answer) -> tuple[int, int, list[Failure]]:
+    """(markers, valid markers, failures): each [n] names a passage rank and a citation."""
+    ranks = {p.rank for p in answer.passages}
+    citations = {c.marker for c in answer.citations}
+    numbers = [int(n) for n in _MARKER.findall(answer.answer)]
+    invalid = sorted({n for n in numbers if n not in ranks or n not in citations})
+    failures = []
+    if invalid:
+        failures.append(
+            Failure(
+                check="citations",
+                reason="markers naming no passage or citation: "
+                + ", ".join(f"[{n}]" for n in invalid),
+            )
+        )
+    unsupported = [c for c in answer.citations if not c.supported]
+    if unsupported:
+        labels = ", ".join(f"[{c.marker}] {c.label}" for c in unsupported)
+        failures.append(Failure(check="citations", reason=f"unsupported citations: {labels}"))
+    return len(numbers), sum(n not in invalid for n in numbers), failures
+
+
+def _evidence(answer: Answer) -> Evidence:
+    return Evidence(
+        answer=answer.answer,
+        status=answer.status,
+        mode=answer.mode,
+        citations=tuple(
+            CitedParagraph(
+                marker=c.marker,
+                refs=tuple(f"{c.doc_id}#{p}" for p in c.paragraphs),
+                supported=c.supported,
+                quote=c.quote,
+            )
+            for c in answer.citations
+        ),
+        passages=tuple(
+            RetrievedPassage(rank=p.rank, refs=p.refs, section=p.section, text=p.text)
+            for p in answer.passages
+        ),
+        boundaries=tuple(
+            BoundaryHit(rule_id=b.rule_id, action=b.action) for b in answer.boundaries
+        ),
+        notices=answer.notices,
+    )
+
+
+def _result(
+    case: Case,
+    suite: str,
+    k: int,
+    evidence: Evidence,
+    seconds: float,
+    failures: Sequence[Failure] = (),
+    retrieval: RetrievalScore | None = None,
+    **counts: int,
+) -> CaseResult:
+    return CaseResult(
+        case_id=case.case_id,
+        suite=suite,
+        question=case.question,
+        tags=case.tags,
+        k=k,
+        expected_status=case.expect.status,
+        expects_boundary=case.expect.boundary is not None,
+        passed=not failures,
+        failures=tuple(failures),
+        evidence=evidence,
+        retrieval=retrieval,
+        seconds=round(seconds, 4),
+        **counts,
+    )
+
+
+def _filters(case: Case) -> RetrievalFilter | None:
+    if case.filters is None:
+        return None
+    found = case.filters
+    return RetrievalFilter(
+        doc_ids=found.doc_ids,
+        kinds=found.kinds,
+        date_from=found.date_from.isoformat() if found.date_from else None,
+        date_to=found.date_to.isoformat() if found.date_to else None,
+    )
