@@ -243,8 +243,7 @@ class _Builder:
         self.timings["retrieve"] = (time.perf_counter() - started) * 1000
         floor = self.settings.min_evidence
         coverage: Coverage = "covered" if best >= floor + 0.15 else "partial"
-        topic_words = _topic_words(self.topic)
-        unknown = len(self._unmentioned()[: len(topic_words)]) / max(len(topic_words), 1)
+        unknown = len(self._unknown_words()) / max(len(_topic_words(self.topic)), 1)
         if not pre.rules and (best < floor or (unknown >= 0.5 and coverage == "partial")):
             coverage, drafts = "not_covered", self._uncovered(found)
         else:
@@ -408,7 +407,7 @@ class _Builder:
             anchored = (passage.doc_id, passage.section) in self.anchors
             cues = len(set(spec.cue_re.findall(sentence))) if spec.cues else 0
             score = (_OWN * float(sim) + _LEXICAL * lexical + _RELEVANCE * relevance
-                     + _ANCHOR * anchored                     + _CUE_BONUS * min(cues, _MAX_CUES)
+                     + _ANCHOR * anchored + _CUE_BONUS * min(cues, _MAX_CUES)
                      - _REUSE_PENALTY * self.cited.get(_key(passage), 0))
             points.append(Point(marker, sentence, score))
         return points
@@ -469,12 +468,15 @@ class _Builder:
                 "boundaries that apply, and the risks and open questions. Every point is cited "
                 "to the paragraph (see Sources).")
 
+    def _unknown_words(self) -> list[str]:
+        """Words of the topic that no indexed text contains, in any inflection."""
+        stems = {stem(v) for v in self.a.chain.vocabulary()}
+        return [w for w in _topic_words(self.topic) if stem(w) not in stems]
+
     def _unmentioned(self) -> list[str]:
-        """Words of the topic, and names or numbers of the context, that no indexed text has."""
-        vocab = self.a.chain.vocabulary()
-        stems = {stem(v) for v in vocab}
-        plain = [w for w in _topic_words(self.topic) if stem(w) not in stems]
-        return list(dict.fromkeys(plain + unknown_names(self.context, vocab)))
+        """The topic's unknown words and the context's unknown names and numbers."""
+        names = unknown_names(self.context, self.a.chain.vocabulary())
+        return list(dict.fromkeys(self._unknown_words() + names))
 
     def _gaps(self, evidence: dict[SectionKind, float]) -> list[str]:
         """Open questions: words the corpus never uses, thin sections, the corpus's age."""

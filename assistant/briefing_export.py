@@ -53,17 +53,21 @@ def source_rows(b: Briefing) -> list[tuple[str, str, str, str, str]]:
 
 
 def _items(section: BriefingSection) -> Iterator[tuple[str, str, str, list[str]]]:
-    """(kind, lead, text, details) in reading order: intro, points or prose, notes."""
+    """(kind, lead, text, details) in reading order: intro, points or prose, notes.
+
+    Kinds: "para" (plain), "point" (bullet with markers), "label" (a bold run-in heading),
+    "note" (the assistant's own remark, italic; bulleted under a label).
+    """
     if section.intro:
         yield "para", "", section.intro, []
     for p in section.points:
         yield "point", p.lead, f"{p.text} {markers(p.markers)}".strip(), list(p.details)
     if section.prose:
         yield "para", "", section.prose, []
-    if section.notes:
-        label = "Open questions" if section.kind == "risks" else "Note"
-        for note in section.notes:
-            yield "note", label, note, []
+    if section.notes and section.kind == "risks":
+        yield "label", "", "Open questions and gaps in the guidance", []
+    for note in section.notes:
+        yield "note", "", note, []
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -74,12 +78,13 @@ def to_markdown(b: Briefing) -> str:
     for i, section in enumerate(b.sections, start=1):
         lines += [f"## {heading(i, section)}", ""]
         for kind, lead, text, details in _items(section):
-            bold = f"**{lead}.** " if lead else ""
             if kind == "point":
-                lines.append(f"- {bold}{text}")
+                lines.append(f"- **{lead}.** {text}" if lead else f"- {text}")
                 lines += [f"  - {d}" for d in details]
+            elif kind == "label":
+                lines += ["", f"**{text}**", ""]
             elif kind == "note":
-                lines.append(f"- *{lead}:* {text}")
+                lines.append(f"- *{text}*")
             else:
                 lines += [text, ""]
         lines.append("")
@@ -111,11 +116,11 @@ def to_docx(b: Briefing, path: Path | str) -> Path:
     for i, section in enumerate(b.sections, start=1):
         doc.add_heading(heading(i, section), level=2)
         for kind, lead, text, details in _items(section):
-            para = doc.add_paragraph(style="List Bullet" if kind != "para" else None)
+            para = doc.add_paragraph(style="List Bullet" if kind in ("point", "note") else None)
             if lead:
-                run = para.add_run(f"{lead}{'.' if kind == 'point' else ':'} ")
-                run.bold, run.italic = kind == "point", kind == "note"
-            para.add_run(text).italic = kind == "note"
+                para.add_run(f"{lead}. ").bold = True
+            run = para.add_run(text)
+            run.italic, run.bold = kind == "note", kind == "label"
             for detail in details:
                 doc.add_paragraph(detail, style="List Bullet 2")
     if b.sources:
@@ -192,8 +197,10 @@ def to_pdf(b: Briefing, path: Path | str) -> Path:
                 write(content, indent=4, lead=f"•  {lead + '. ' if lead else ''}")
                 for detail in details:
                     write(detail, size=9.5, indent=10, lead="–  ", lead_style="")
+            elif kind == "label":
+                write(content, "B", 10.5)
             elif kind == "note":
-                write(content, "I", indent=4, lead=f"•  {lead}: ", lead_style="I")
+                write(content, "I", indent=4, lead="•  ", lead_style="")
             else:
                 write(content)
     if b.sources:

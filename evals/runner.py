@@ -216,10 +216,15 @@ def evaluate(
         suites={suite.suite: suite.k for suite, _ in cases},
         case_files=tuple(str(path) for path in case_files),
         tags=tuple(tags),
-        timestamp=datetime.now(UTC).isoformat(timespec="seconds"),
+        timestamp=timestamp(),
         seconds=round(time.perf_counter() - started, 3),
     )
     return config, results
+
+
+def timestamp() -> str:
+    """Now, in UTC, ISO 8601 to the second: when a run was made."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_answer(case: Case, suite: str, k: int, answer: Answer, seconds: float) -> CaseResult:

@@ -315,7 +315,9 @@ def test_check_baseline_reads_a_results_file(tmp_path: Path) -> None:
     assert report.check_baseline(good, tmp_path / "base.json", 0.02) == []
     regressed = report.check_baseline(worse, tmp_path / "base.json", 0.02)
     assert [(d.scope, d.metric) for d in regressed if d.metric == "pass_rate"] == [
-        ("overall", "pass_rate"), ("s1", "pass_rate"), ("s2", "pass_rate")
+        ("overall", "pass_rate"),
+        ("s1", "pass_rate"),
+        ("s2", "pass_rate"),
     ]
 
 
@@ -339,6 +341,8 @@ def test_compare_lists_metric_deltas_and_flipped_cases(tmp_path: Path) -> None:
     delta = next(d for d in comparison.deltas if (d.scope, d.metric) == ("overall", "pass_rate"))
     a, b = report.load(a_path).metrics.overall, report.load(b_path).metrics.overall
     assert (delta.before, delta.after) == (a.pass_rate, b.pass_rate)
+
+
 def test_load_rejects_a_file_that_is_not_a_results_file(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text('{"hello": 1}', encoding="utf-8")

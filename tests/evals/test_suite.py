@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from evals import report
-from evals.runner import CaseResult, RunConfig, run_case, selected
+from evals.runner import CaseResult, RunConfig, run_case, selected, timestamp
 from evals.schema import Case, Suite, default_case_files, load_suites
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -45,7 +45,6 @@ def verdict(result: CaseResult, blocking: bool) -> None:
     pytest.xfail(message)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("suite", "case"), CASES, ids=[key(s, c) for s, c in CASES])
 def test_case(
     suite: Suite, case: Case, assistant: Any, extractive_results: dict[str, CaseResult]
@@ -55,24 +54,22 @@ def test_case(
     verdict(result, blocking=bool(BLOCKING_TAGS & set(case.tags)))
 
 
-@pytest.mark.slow
 def test_suite_metrics_and_artifacts(
     assistant: Any, extractive_results: dict[str, CaseResult]
 ) -> None:
-    results = [
-        extractive_results.get(key(s, c)) or run_case(assistant, s, c) for s, c in CASES
-    ]
+    results = [extractive_results.get(key(s, c)) or run_case(assistant, s, c) for s, c in CASES]
     config = RunConfig(
         mode="extractive",
         k=None,
         suites={s.suite: s.k for s, _ in CASES},
         case_files=tuple(str(p) for p in default_case_files()),
-        timestamp=report.now(),
+        timestamp=timestamp(),
         seconds=round(sum(r.seconds for r in results), 3),
     )
     run = report.build(config, results)
     stem = ARTIFACTS / "eval_extractive"
-    report.write(run, stem.with_suffix(".json"), stem.with_suffix(".xml"), stem.with_suffix(".html"))
+    json_path, xml_path, html_path = (stem.with_suffix(x) for x in (".json", ".xml", ".html"))
+    report.write(run, json_path, xml_path, html_path)
     overall = run.metrics.overall
     assert overall.cases == len(CASES)
     assert overall.boundary_compliance == 1.0

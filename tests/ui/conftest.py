@@ -21,6 +21,15 @@ REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "ui" / "web" / "app.py"
 CORPUS = REPO / "guidance_docs"
 AMNESTY = "Can a peace agreement grant amnesty for war crimes?"
+# A document that tries to run a script, load an image and smuggle in links and directives.
+PLANTED = b"""# Field note on ceasefire monitors <script>alert(1)</script>
+
+1. Ceasefire monitoring teams must report every violation to the joint commission within
+twenty-four hours <script>alert(1)</script> ![x](http://127.0.0.1:9/x.png) and
+[click here](javascript:alert(1)) :red[danger] $x^2$ <img src=x onerror=alert(1)>.
+
+2. Monitors of the ceasefire are unarmed and wear the insignia of the joint commission.
+"""
 
 
 def corpus_settings(data_dir: Path, **overrides: object) -> Settings:

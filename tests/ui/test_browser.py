@@ -2,7 +2,8 @@
 
 Asks the amnesty question, opens a citation, follows it to the Library, then asks 19 more
 questions; screenshots and the measured figures (first text, complete answer, server RSS) go to
-artifacts/. Every wait is bounded and the server is always terminated.
+artifacts/. A planted document must not run a script or load anything. Every wait is bounded and
+the server is always terminated.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import AMNESTY, REPO
+from tests.ui.conftest import AMNESTY, PLANTED, REPO, corpus_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -49,6 +51,14 @@ QUESTIONS = (
     "What is the recipe for a good chocolate cake?",
     "How should mediators deal with sexual violence in conflict?",
 )
+# One round trip per poll, so the timings are not dominated by WebDriver calls.
+_PROBE = """
+const answers = document.querySelectorAll('[class*="st-key-answer-"]').length;
+const streams = [...document.querySelectorAll('[class*="st-key-stream-"]')];
+const text = streams.length ? streams[streams.length - 1].innerText.trim() : '';
+const running = !!document.querySelector('[data-testid="stStatusWidget"]');
+return [answers, text.startsWith('Searching') ? '' : text, running];
+"""
 
 
 def _free_port() -> int:
@@ -64,38 +74,39 @@ def _rss_mb(pid: int) -> float:
     raise AssertionError(f"no VmRSS for pid {pid}")
 
 
-@pytest.fixture
-def server(web_env: Path, tmp_path: Path) -> Iterator[tuple[str, int]]:
+@contextmanager
+def _serve(log_path: Path) -> Iterator[tuple[str, int]]:
     """`mediation serve` on a free port (it execs Streamlit, so the pid is the server's)."""
     port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
     mediation = Path(sys.executable).with_name("mediation")
-    proc = subprocess.Popen(
-        [str(mediation), "serve", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=REPO, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start in time"
-            time.sleep(0.25)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(mediation), "serve", "--port", str(port), "--host", "127.0.0.1"],
+            cwd=REPO, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(url):
+                assert proc.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, "the server did not start in time"
+                time.sleep(0.25)
+            yield url, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 @pytest.fixture
@@ -118,14 +129,28 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
-# JS probes: one round trip per poll, so the timings are not dominated by WebDriver calls.
-_PROBE = """
-const answers = document.querySelectorAll('[class*="st-key-answer-"]').length;
-const streams = [...document.querySelectorAll('[class*="st-key-stream-"]')];
-const text = streams.length ? streams[streams.length - 1].innerText.trim() : '';
-const running = !!document.querySelector('[data-testid="stStatusWidget"]');
-return [answers, text.startsWith('Searching') ? '' : text, running];
-"""
+def _visible(driver, css: str, timeout: float = 30):
+    """The first displayed, enabled element matching `css`, scrolled into view."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def find(d):
+        shown = [e for e in d.find_elements(By.CSS_SELECTOR, css)
+                 if e.is_displayed() and e.is_enabled()]
+        return shown[0] if shown else False
+
+    element = WebDriverWait(driver, timeout, poll_frequency=0.1).until(find)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    return element
+
+
+def _idle(driver, timeout: float = ANSWER_TIMEOUT_S) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    time.sleep(0.3)
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: not d.execute_script(_PROBE)[2]
+    )
 
 
 def _ask(driver, question: str) -> tuple[float, float]:
@@ -133,7 +158,7 @@ def _ask(driver, question: str) -> tuple[float, float]:
     from selenium.webdriver.common.keys import Keys
 
     before = driver.execute_script(_PROBE)[0]
-    box = _clickable(driver, '[data-testid="stChatInputTextArea"]')  # re-enabled after a run
+    box = _visible(driver, '[data-testid="stChatInputTextArea"]')  # re-enabled after a run
     box.send_keys(question)
     started = time.perf_counter()
     box.send_keys(Keys.ENTER)
@@ -150,70 +175,55 @@ def _ask(driver, question: str) -> tuple[float, float]:
     raise AssertionError(f"no answer to {question!r} within {ANSWER_TIMEOUT_S} s")
 
 
-def _clickable(driver, css: str, timeout: float = 30):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    element = WebDriverWait(driver, timeout).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, css))
-    )
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    return element
-
-
-def _wait_for(driver, css: str, timeout: float = 30):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(
-        ec.visibility_of_element_located((By.CSS_SELECTOR, css))
-    )
-
-
-def test_field_officer_asks_opens_a_citation_and_reads_the_paragraph(server, browser) -> None:
-    from selenium.webdriver.common.by import By
-
-    url, pid = server
+def _screenshot(driver, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.get(url)
-    _wait_for(browser, '[data-testid="stChatInputTextArea"]', START_TIMEOUT_S)
-    first_text, complete = _ask(browser, AMNESTY)
-    answer = browser.find_element(By.CSS_SELECTOR, '[class*="st-key-answer-"]')
-    assert "S/2009/189" in answer.text
-    assert "Boundary" in answer.text  # the callout
-    assert "[1]" in answer.text
-    rss_first = _rss_mb(pid)
-    question = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')[0]
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", question)
     time.sleep(0.5)
-    browser.save_screenshot(str(ARTIFACTS / "web_chat.png"))
+    driver.save_screenshot(str(ARTIFACTS / name))
 
-    _clickable(browser, '[class*="st-key-answer-"] [class*="st-key-chip-"] button').click()
-    paragraph = _wait_for(browser, '[class*="st-key-source-text-"]')
-    assert "S/2009/189, para." in paragraph.text
-    assert "amnest" in paragraph.text.lower()
-    assert len(paragraph.text) > 200
-    assert paragraph.find_elements(By.CSS_SELECTOR, ".stMarkdownColoredBackground")  # the quote
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", paragraph)
-    time.sleep(0.5)
-    browser.save_screenshot(str(ARTIFACTS / "web_source.png"))
 
-    _clickable(browser, '[data-testid="stPageLink-NavLink"]').click()
-    focus = _wait_for(browser, ".st-key-library-focus")
-    assert "S/2009/189, para." in focus.text
-    time.sleep(1.0)  # the scroll script retries for up to 3 s
-    browser.save_screenshot(str(ARTIFACTS / "web_library.png"))
+def test_field_officer_asks_opens_a_citation_and_reads_the_paragraph(
+    web_env: Path, tmp_path: Path, browser
+) -> None:
+    from selenium.webdriver.common.by import By
 
-    _clickable(browser, '[data-testid="stTopNavLink"]').click()  # the first one: Ask
-    _wait_for(browser, '[data-testid="stChatInputTextArea"]')
-    firsts, completes = [first_text], [complete]
-    for question in QUESTIONS:
-        first, done = _ask(browser, question)
-        firsts.append(first)
-        completes.append(done)
-    rss = _rss_mb(pid)
+    with _serve(tmp_path / "server.log") as (url, pid):
+        browser.get(url)
+        _visible(browser, '[data-testid="stChatInputTextArea"]', START_TIMEOUT_S)
+        first_text, complete = _ask(browser, AMNESTY)
+        answer = browser.find_element(By.CSS_SELECTOR, '[class*="st-key-answer-"]')
+        assert "S/2009/189" in answer.text and "[1]" in answer.text
+        assert "Boundary" in answer.text  # the callout
+        rss_first = _rss_mb(pid)
+        question = browser.find_element(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", question)
+        _screenshot(browser, "web_chat.png")
+
+        _visible(browser, '[class*="st-key-chip-"] button').click()
+        paragraph = _visible(browser, '[class*="st-key-source-text-"]')
+        assert "S/2009/189, para." in paragraph.text
+        assert "amnest" in paragraph.text.lower() and len(paragraph.text) > 200
+        assert paragraph.find_elements(By.CSS_SELECTOR, ".stMarkdownColoredBackground")  # quote
+        _screenshot(browser, "web_source.png")
+
+        _visible(browser, '[data-testid="stPageLink-NavLink"]').click()
+        focus = _visible(browser, ".st-key-library-focus")
+        assert "S/2009/189, para." in focus.text
+        _idle(browser)
+        time.sleep(1.5)  # the scroll script retries for up to 3 s
+        _screenshot(browser, "web_library.png")
+
+        _visible(browser, '[data-testid="stTopNavLink"]').click()  # the first one: Ask
+        _visible(browser, '[data-testid="stChatInputTextArea"]')
+        firsts, completes = [first_text], [complete]
+        for question in QUESTIONS:
+            first, done = _ask(browser, question)
+            firsts.append(first)
+            completes.append(done)
+        rss = _rss_mb(pid)
+        answers = browser.find_elements(By.CSS_SELECTOR, '[class*="st-key-answer-"]')
+        messages = [m.text[:120] for m in browser.find_elements(
+            By.CSS_SELECTOR, '[data-testid="stChatMessage"]')]
+        assert len(answers) == 20, messages
     metrics = {
         "questions": len(completes),
         "first_text_s": round(first_text, 3),
@@ -226,4 +236,43 @@ def test_field_officer_asks_opens_a_citation_and_reads_the_paragraph(server, bro
     }
     print(json.dumps(metrics, indent=1))
     (ARTIFACTS / "browser_metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
-    assert len(browser.find_elements(By.CSS_SELECTOR, '[class*="st-key-answer-"]')) == 20
+
+
+def test_planted_document_runs_no_script_and_loads_nothing(
+    own_data_dir: Path, tmp_path: Path, browser
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    from ingest.pipeline import ingest
+
+    planted = own_data_dir / "uploads" / "planted-note.md"
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(PLANTED)
+    assert not ingest(corpus_settings(own_data_dir), [planted]).failed
+    with _serve(tmp_path / "server.log") as (url, _):
+        browser.get(f"{url}/library?doc=planted-note")
+        reader = _visible(browser, '[class*="st-key-para-"]', START_TIMEOUT_S)
+        _idle(browser)
+        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+        assert reader.text and "<script>alert(1)</script>" in main.text  # shown, as text
+        browser.get(url)
+        _ask(browser, "How fast must ceasefire monitoring teams report violations?")
+        for index in range(3):  # open the sources: the planted paragraph is among them
+            chips = [c for c in browser.find_elements(
+                By.CSS_SELECTOR, '[class*="st-key-chip-"] button') if c.is_displayed()]
+            if index < len(chips):
+                chips[index].click()
+                _idle(browser)
+        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+        assert "planted-note" in main.text
+        _screenshot(browser, "web_planted.png")
+        loaded = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        assert not [name for name in loaded if "127.0.0.1:9" in name or "x.png" in name]
+        assert not browser.execute_script(
+            "return [...document.images].filter(i => i.src.includes('127.0.0.1:9')).length")
+        assert not browser.execute_script(
+            "return [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length")
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text  # noqa: B018 - reading it is the check

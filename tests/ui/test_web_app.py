@@ -13,19 +13,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import AMNESTY, APP
+from tests.ui.conftest import AMNESTY, APP, PLANTED
 from ui.web.feedback_store import FeedbackStore
 
 TIMEOUT_S = 180  # the first run of a session loads the embedding model and opens the index
-
-PLANTED = b"""# Field note on ceasefire monitors <script>alert(1)</script>
-
-1. Ceasefire monitoring teams must report every violation to the joint commission within
-twenty-four hours <script>alert(1)</script> ![x](http://127.0.0.1:9/x.png) and
-[click here](javascript:alert(1)) :red[danger] $x^2$ <img src=x onerror=alert(1)>.
-
-2. Monitors of the ceasefire are unarmed and wear the insignia of the joint commission.
-"""
 
 
 def _app() -> AppTest:
