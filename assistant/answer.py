@@ -111,15 +111,29 @@ class AnswerChain(Runnable[AskInput, Answer]):
         passages = tuple(Passage.from_document(d, rank) for rank, d in enumerate(docs, start=1))
         retrieved_ms = (time.perf_counter() - started) * 1000
 
-        def finish(status: Status, text: str, citations: Sequence[Any], mode: str,
-                   events: Sequence[BoundaryEvent] = ()) -> Answer:
+        def finish(
+            status: Status,
+            text: str,
+            citations: Sequence[Any],
+            mode: str,
+            events: Sequence[BoundaryEvent] = (),
+        ) -> Answer:
             total = (time.perf_counter() - started) * 1000
             answer = Answer(
-                question=question, status=status, answer=text, citations=tuple(citations),
-                passages=passages, boundaries=(*pre.events, *events), mode=mode,
-                notices=tuple(notices), standalone_question=standalone,
-                timings_ms={"retrieve": retrieved_ms, "generate": total - retrieved_ms,
-                            "total": total},
+                question=question,
+                status=status,
+                answer=text,
+                citations=tuple(citations),
+                passages=passages,
+                boundaries=(*pre.events, *events),
+                mode=mode,
+                notices=tuple(notices),
+                standalone_question=standalone,
+                timings_ms={
+                    "retrieve": retrieved_ms,
+                    "generate": total - retrieved_ms,
+                    "total": total,
+                },
             )
             if answer.boundaries:
                 self.on_events(answer)
@@ -150,9 +164,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
         text, citations, mode = "", [], "extractive"
         if model is not None:
             mode = f"llm:{getattr(model, 'model_name', None) or getattr(model, 'model', 'model')}"
-            text, citations, llm_notices = yield from self._generate(
-                model, question, passages, pre
-            )
+            text, citations, llm_notices = yield from self._generate(model, question, passages, pre)
             notices.extend(llm_notices)
         if not text:
             mode = "extractive"
@@ -185,8 +197,9 @@ class AnswerChain(Runnable[AskInput, Answer]):
         if not pre.pinned_refs:
             return docs
         have = {f"{d.metadata.get('doc_id')}#{d.metadata.get('paragraphs')}" for d in docs}
-        missing = [d for d in self.retriever.fetch_refs(
-            [r for r in pre.pinned_refs if r not in have])]
+        missing = [
+            d for d in self.retriever.fetch_refs([r for r in pre.pinned_refs if r not in have])
+        ]
         if not missing:
             return docs
         pinned = self.retriever._with_similarity(vector, [(0.0, d) for d in missing])

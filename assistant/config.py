@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     )
     docs_dir: Path = Field(
         Path("guidance_docs"),
-        description="The corpus folder (documents plus manifest.yaml) that `mediation ingest` reads.",
+        description="The corpus folder (documents, manifest.yaml, boundaries.yaml) to ingest.",
     )
     chroma_url: str | None = Field(
         None,
@@ -62,7 +62,9 @@ class Settings(BaseSettings):
 
     # Retrieval
     k: int = Field(5, description="Passages returned per question.")
-    candidates: int = Field(30, description="Candidates taken from each of dense and lexical search.")
+    candidates: int = Field(
+        30, description="Candidates taken from each of dense and lexical search."
+    )
     rrf_k: int = Field(
         10, description="Reciprocal-rank-fusion constant (tuned by bench/retrieval.py)."
     )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d{4,}")
-_SENTENCE_START = set(".?!:;\"“(")
+_SENTENCE_START = set('.?!:;"“(')
 
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:

@@ -50,7 +50,10 @@ class LexicalIndex:
         model = bm25s.BM25()
         if docs:
             tokens = bm25s.tokenize(
-                [lexical_text(d) for d in docs], stopwords="en", stemmer=_stemmer(), show_progress=False
+                [lexical_text(d) for d in docs],
+                stopwords="en",
+                stemmer=_stemmer(),
+                show_progress=False,
             )
             model.index(tokens, show_progress=False)
         return cls(model, docs)
@@ -83,7 +86,9 @@ class LexicalIndex:
             for line in handle:
                 record = json.loads(line)
                 documents.append(
-                    Document(id=record["id"], page_content=record["text"], metadata=record["metadata"])
+                    Document(
+                        id=record["id"], page_content=record["text"], metadata=record["metadata"]
+                    )
                 )
         model = bm25s.BM25.load(str(directory)) if documents else bm25s.BM25()
         return cls(model, documents)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -65,7 +65,7 @@ def build_token_counter(model: str) -> Callable[[str], int]:
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()  # counting long paragraphs is why we call it; no warning
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # counting long paragraphs is why we call it; no warning
     tokenizer = AutoTokenizer.from_pretrained(str(resolve_model_path(model)), local_files_only=True)
     return lambda text: len(tokenizer.tokenize(text))
 
@@ -95,7 +95,8 @@ def build_chroma_client(settings: Settings) -> Any:
         except Exception as exc:  # chromadb raises plain Exception/ValueError on connect
             raise ConfigError(
                 f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it "
-                "(`chroma run --path DIR --host 127.0.0.1 --port 8000`) or unset MEDIATION_CHROMA_URL."
+                "(`chroma run --path DIR --host 127.0.0.1 --port 8000`) or unset "
+                "MEDIATION_CHROMA_URL."
             ) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)

@@ -109,8 +109,12 @@ class HybridRetriever(BaseRetriever):
             lists.append((1.0, [d for d, _ in hits]))
         return lists
 
-    def _sentence_ranking(self, vector: list[float], where: dict[str, Any] | None) -> list[Document]:
+    def _sentence_ranking(
+        self, vector: list[float], where: dict[str, Any] | None
+    ) -> list[Document]:
         """Chunks ranked by their best-matching sentence."""
+        if self.sentences is None:
+            return []
         hits = self.sentences.similarity_search_by_vector_with_relevance_scores(
             vector, k=self.candidates * 3, filter=where
         )

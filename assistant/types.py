@@ -237,7 +237,7 @@ def date_key(date: str) -> int:
     parts = [p for p in str(date).split("-") if p.isdigit()]
     if not parts:
         return 0
-    year, month, day = (parts + ["1", "1"])[:3]
+    year, month, day = [*parts, "1", "1"][:3]
     return int(year) * 10000 + int(month) * 100 + int(day)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.config import Settings  # noqa: E402
+from assistant.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "guidance_docs"

@@ -13,15 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import CORPUS, peak_rss_mb
 from assistant.config import Settings
+from bench.common import CORPUS, peak_rss_mb
 
 
 def main() -> None:
     from assistant.models import build_embeddings
     from ingest.chunking import sentence_documents
-    from ingest.pipeline import ingest, parse_file
     from ingest.manifest import load_manifest
+    from ingest.pipeline import ingest, parse_file
 
     data = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     settings = Settings(data_dir=data, docs_dir=CORPUS)
@@ -52,16 +52,20 @@ def main() -> None:
     reingest_s = time.perf_counter() - started
     shutil.rmtree(data, ignore_errors=True)
 
-    print(f"Ingest benchmark ({len(report.files)} documents, {report.chunks} chunks, "
-          f"{len(sentence_texts)} sentences)")
+    print(
+        f"Ingest benchmark ({len(report.files)} documents, {report.chunks} chunks, "
+        f"{len(sentence_texts)} sentences)"
+    )
     print(f"  model load (excluded below)        {load_s:8.2f} s")
     print(f"  full ingest                        {full_s:8.2f} s")
     print(f"  pure encoding, chunks only         {chunk_encode_s:8.2f} s")
     print(f"  pure encoding, chunks + sentences  {encode_s:8.2f} s  (everything ingest embeds)")
     print(f"  ratio ingest / encoding everything {full_s / encode_s:8.2f} x  (target <= 1.3)")
     print(f"  ratio ingest / encoding chunks     {full_s / chunk_encode_s:8.2f} x")
-    print(f"  re-ingest unchanged                {reingest_s:8.2f} s = "
-          f"{100 * reingest_s / full_s:.1f}% of full (target < 5%), embedded {again.embedded}")
+    print(
+        f"  re-ingest unchanged                {reingest_s:8.2f} s = "
+        f"{100 * reingest_s / full_s:.1f}% of full (target < 5%), embedded {again.embedded}"
+    )
     print(f"  peak memory                        {peak_rss_mb():8.0f} MB")
 
 

@@ -36,8 +36,14 @@ def cold_start_s(settings_dir: Path) -> float:
         "print(time.perf_counter()-t)"
     )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     del out
     return time.perf_counter() - started
 
@@ -54,10 +60,18 @@ def scale_index(assistant, size: int) -> tuple[object, list[float]]:  # type: ig
     base = assistant.vectorstore.get(include=["documents", "metadatas", "embeddings"])
     rng = np.random.default_rng(0)
     client = chromadb.PersistentClient(path=tempfile.mkdtemp(prefix="bench-scale-"))
-    chunks = Chroma("scale", embedding_function=assistant.embeddings, client=client,
-                    collection_metadata={"hnsw:space": "cosine"})
-    sentences = Chroma("scale__sentences", embedding_function=assistant.embeddings, client=client,
-                       collection_metadata={"hnsw:space": "cosine"})
+    chunks = Chroma(
+        "scale",
+        embedding_function=assistant.embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
+    sentences = Chroma(
+        "scale__sentences",
+        embedding_function=assistant.embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
     docs = []
     n = len(base["ids"])
     batch = 5000
@@ -68,21 +82,38 @@ def scale_index(assistant, size: int) -> tuple[object, list[float]]:  # type: ig
             j = i % n
             vec = np.asarray(base["embeddings"][j]) + rng.normal(0, 0.02, 384)
             vec /= np.linalg.norm(vec)
-            meta = {**base["metadatas"][j], "chunk_id": f"synthetic-{i}", "doc_id": f"synthetic-{i // 80}"}
-            ids.append(f"c{i}"); vecs.append(vec.tolist()); texts.append(base["documents"][j])
+            meta = {
+                **base["metadatas"][j],
+                "chunk_id": f"synthetic-{i}",
+                "doc_id": f"synthetic-{i // 80}",
+            }
+            ids.append(f"c{i}")
+            vecs.append(vec.tolist())
+            texts.append(base["documents"][j])
             metas.append(meta)
             svec = vec + rng.normal(0, 0.02, 384)
             svecs.append((svec / np.linalg.norm(svec)).tolist())
-            smetas.append({"chunk_id": meta["chunk_id"], "doc_id": meta["doc_id"],
-                           "paragraphs": meta["paragraphs"], "kind": meta["kind"],
-                           "date_key": meta["date_key"]})
+            smetas.append(
+                {
+                    "chunk_id": meta["chunk_id"],
+                    "doc_id": meta["doc_id"],
+                    "paragraphs": meta["paragraphs"],
+                    "kind": meta["kind"],
+                    "date_key": meta["date_key"],
+                }
+            )
             docs.append(Document(id=f"c{i}", page_content=base["documents"][j], metadata=meta))
         chunks._collection.add(ids=ids, embeddings=vecs, documents=texts, metadatas=metas)
-        sentences._collection.add(ids=[f"s{i}" for i in ids], embeddings=svecs,
-                                  documents=texts, metadatas=smetas)
+        sentences._collection.add(
+            ids=[f"s{i}" for i in ids], embeddings=svecs, documents=texts, metadatas=smetas
+        )
     build_s = time.perf_counter() - started
-    retriever = HybridRetriever(vectorstore=chunks, sentences=sentences,
-                                embeddings=assistant.embeddings, lexical=LexicalIndex.build(docs))
+    retriever = HybridRetriever(
+        vectorstore=chunks,
+        sentences=sentences,
+        embeddings=assistant.embeddings,
+        lexical=LexicalIndex.build(docs),
+    )
     return retriever, [build_s]
 
 
@@ -102,20 +133,28 @@ def main() -> None:
     retrieve_ms = [timed(lambda q=q: assistant.retrieve(q)) for q in questions]
     memory = peak_rss_mb()
     print(f"Query benchmark ({len(questions)} labelled questions, warm, extractive)")
-    print(f"  ask       p50 {percentile(ask_ms, 50):7.1f} ms   p95 {percentile(ask_ms, 95):7.1f} ms"
-          "  (target p95 <= 250)")
-    print(f"  retrieve  p50 {percentile(retrieve_ms, 50):7.1f} ms   p95 "
-          f"{percentile(retrieve_ms, 95):7.1f} ms  (target p95 <= 60)")
+    print(
+        f"  ask       p50 {percentile(ask_ms, 50):7.1f} ms   p95 {percentile(ask_ms, 95):7.1f} ms"
+        "  (target p95 <= 250)"
+    )
+    print(
+        f"  retrieve  p50 {percentile(retrieve_ms, 50):7.1f} ms   p95 "
+        f"{percentile(retrieve_ms, 95):7.1f} ms  (target p95 <= 60)"
+    )
     print(f"  cold start to first answer {cold:6.2f} s  (target <= 10)")
     print(f"  peak memory {memory:6.0f} MB")
     retriever, (build_s,) = scale_index(assistant, scale)
     vectors = [assistant.embeddings.embed_query(q) for q in questions]
-    for q, v in list(zip(questions, vectors))[:5]:
+    for q, v in list(zip(questions, vectors, strict=True))[:5]:
         retriever.search(q, v, 5, None)
-    scale_ms = [timed(lambda q=q, v=v: retriever.search(q, v, 5, None)) for q, v in zip(questions, vectors)]
+    scale_ms = [
+        timed(lambda q=q, v=v: retriever.search(q, v, 5, None)) for q, v in zip(questions, vectors, strict=True)
+    ]
     print(f"  scale: {scale:,} chunks (+{scale:,} sentence vectors) built in {build_s:.0f} s")
-    print(f"  scale retrieve p50 {percentile(scale_ms, 50):7.1f} ms   p95 "
-          f"{percentile(scale_ms, 95):7.1f} ms  (target p95 <= 150)")
+    print(
+        f"  scale retrieve p50 {percentile(scale_ms, 50):7.1f} ms   p95 "
+        f"{percentile(scale_ms, 95):7.1f} ms  (target p95 <= 150)"
+    )
     print(f"  peak memory with the scale index {peak_rss_mb():6.0f} MB")
 
 

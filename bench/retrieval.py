@@ -62,7 +62,9 @@ def main() -> None:
 
     def baseline_refs(chunk_text: str, doc_id: str) -> set[str]:
         mine = shingles(chunk_text)
-        return {r for r, sh in paragraphs.items() if r.startswith(doc_id + "#") and len(mine & sh) >= 3}
+        return {
+            r for r, sh in paragraphs.items() if r.startswith(doc_id + "#") and len(mine & sh) >= 3
+        }
 
     rows = {"ours": [], "baseline": []}
     misses = []
@@ -74,13 +76,17 @@ def main() -> None:
         if rows["ours"][-1][0] == 0:
             misses.append((case.case_id, sorted(gold), [sorted(r) for r in ours]))
         hits = baseline.similarity_search(case.question, k=K)
-        rows["baseline"].append(score([baseline_refs(d.page_content, d.metadata["doc_id"]) for d in hits], gold))
+        rows["baseline"].append(
+            score([baseline_refs(d.page_content, d.metadata["doc_id"]) for d in hits], gold)
+        )
     seconds = time.perf_counter() - started
 
     print(f"Retrieval on {len(cases)} labelled questions (k={K}), {seconds:.1f} s")
     print(f"{'system':<40} {'recall@5':>9} {'MRR':>7}")
-    for name, label in (("ours", "hybrid, paragraph chunks (ours)"),
-                        ("baseline", "naive: 1000/200 splitter + Chroma top-5")):
+    for name, label in (
+        ("ours", "hybrid, paragraph chunks (ours)"),
+        ("baseline", "naive: 1000/200 splitter + Chroma top-5"),
+    ):
         recall = sum(h for h, _ in rows[name]) / len(cases)
         mrr = sum(r for _, r in rows[name]) / len(cases)
         print(f"{label:<40} {recall:>9.3f} {mrr:>7.3f}")

@@ -18,6 +18,7 @@ from ingest.structure import Paragraph
 
 TokenCounter = Callable[[str], int]
 
+
 def approx_tokens(text: str) -> int:
     """Word-piece estimate used when no tokenizer is given (about 1.3 pieces per word)."""
     return int(len(text.split()) * 1.3) + 1

@@ -17,11 +17,14 @@ _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 # UN reports repeat the job number and page ("09-27878 5", "5 09-27878", "⁰⁹⁻²⁷⁸⁷⁸") between
 # paragraphs; citing a page stamp as evidence is the commonest ingestion bug in this corpus.
-_PAGE_STAMP = re.compile(rf"^(?:\d{{2}}-\d{{5}}(?:\s+\d{{1,3}})?|\d{{1,3}}\s+\d{{2}}-\d{{5}}|[{_SUP}⁻]+)$")
+_PAGE_STAMP = re.compile(
+    rf"^(?:\d{{2}}-\d{{5}}(?:\s+\d{{1,3}})?|\d{{1,3}}\s+\d{{2}}-\d{{5}}|[{_SUP}⁻]+)$"
+)
 _CAPTION = re.compile(r"(?i)(\(UN Photo(?:/[^)]*)?\)|^\(photo UN\))\s*$")
 _DEBRIS = re.compile(
     r"(?i)^(add new comment|publication date:?.*|share( this)?|print|log in to post comments|"
-    r"read more|back to top|tweet|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4})$"
+    r"read more|back to top|tweet|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4})$"
 )
 _TOC_HEAD = re.compile(r"(?i)^(contents|table of contents)$")
 _TOC_LINE = re.compile(r"(\t\s*\d{1,3}\s*$)|(^\t*page$)|(\t\s*$)", re.IGNORECASE)
@@ -87,9 +90,36 @@ def footnote_body(text: str) -> tuple[str, str] | None:
 
 
 _PROSE_BEFORE_NUMBER = {
-    "and", "or", "to", "of", "the", "in", "on", "at", "by", "from", "with", "than", "about",
-    "some", "articles", "article", "paragraph", "paragraphs", "para", "paras", "resolution",
-    "chapter", "over", "under", "nearly", "almost", "only", "supported", "last", "first",
+    "and",
+    "or",
+    "to",
+    "of",
+    "the",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "with",
+    "than",
+    "about",
+    "some",
+    "articles",
+    "article",
+    "paragraph",
+    "paragraphs",
+    "para",
+    "paras",
+    "resolution",
+    "chapter",
+    "over",
+    "under",
+    "nearly",
+    "almost",
+    "only",
+    "supported",
+    "last",
+    "first",
 }
 
 

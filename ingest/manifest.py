@@ -79,7 +79,9 @@ def load_manifest(folder: Path) -> dict[str, DocumentInfo]:
             )
             raise ConfigError(f"{path}: entry {number} is invalid ({problems}).") from exc
         if info.doc_id in seen_ids:
-            raise ConfigError(f"{path}: doc_id {info.doc_id!r} appears twice; doc_ids must be unique.")
+            raise ConfigError(
+                f"{path}: doc_id {info.doc_id!r} appears twice; doc_ids must be unique."
+            )
         seen_ids.add(info.doc_id)
         entries[info.file] = info
     return entries

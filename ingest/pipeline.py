@@ -25,7 +25,7 @@ from ingest.chunking import chunk_document
 from ingest.loaders import SUPPORTED, load
 from ingest.manifest import MANIFEST, DocumentInfo, infer_info, load_manifest
 from ingest.progress import NullProgress, Progress
-from ingest.records import FileResult, IngestReport
+from ingest.records import FileResult, FileStatus, IngestReport
 from ingest.store import ChunkStore
 from ingest.structure import build_paragraphs, looks_numbered
 
@@ -83,7 +83,11 @@ def ingest(
     progress = progress or NullProgress()
     folders = list(paths) if paths else default_paths(settings)
     files = discover(folders)
-    manifests = {folder: load_manifest(folder) for folder in {f for f, _ in files} | set(folders) if folder.is_dir()}
+    manifests = {
+        folder: load_manifest(folder)
+        for folder in {f for f, _ in files} | set(folders)
+        if folder.is_dir()
+    }
     embeddings = build_embeddings(settings)
     store = ChunkStore(settings, embeddings, on_embedded=progress.embedded)
     if rebuild:
@@ -98,9 +102,16 @@ def ingest(
     for folder, file in files:
         progress.document(file.name)
         if file.suffix.lower() not in SUPPORTED:
-            report.add(FileResult(file=str(file), status="failed", reason=(
-                f"unsupported file type {file.suffix or '(none)'!r}; use one of {', '.join(SUPPORTED)}"
-            )))
+            report.add(
+                FileResult(
+                    file=str(file),
+                    status="failed",
+                    reason=(
+                        f"unsupported file type {file.suffix or '(none)'!r}; "
+                        f"use one of {', '.join(SUPPORTED)}"
+                    ),
+                )
+            )
             continue
         try:
             info, docs, warnings = parse_file(
@@ -111,31 +122,56 @@ def ingest(
             continue
         report.warnings.extend(warnings)
         if info.doc_id in seen_ids:
-            report.add(FileResult(file=str(file), status="failed", doc_id=info.doc_id, reason=(
-                f"doc_id {info.doc_id!r} is already used by {seen_ids[info.doc_id].name}; "
-                "give one of them another doc_id in the manifest"
-            )))
+            report.add(
+                FileResult(
+                    file=str(file),
+                    status="failed",
+                    doc_id=info.doc_id,
+                    reason=(
+                        f"doc_id {info.doc_id!r} is already used by {seen_ids[info.doc_id].name}; "
+                        "give one of them another doc_id in the manifest"
+                    ),
+                )
+            )
             continue
         seen_ids[info.doc_id] = file
         result = store.index_document(info.doc_id, docs)
         progress.chunks(len(docs))
-        status = "added" if info.doc_id not in previous else (
-            "updated" if result["num_added"] or result["num_deleted"] else "unchanged"
+        status: FileStatus = (
+            "added"
+            if info.doc_id not in previous
+            else ("updated" if result["num_added"] or result["num_deleted"] else "unchanged")
         )
-        report.add(FileResult(file=str(file), status=status, doc_id=info.doc_id, chunks=len(docs),
-                              embedded=result["num_added"]))
+        report.add(
+            FileResult(
+                file=str(file),
+                status=status,
+                doc_id=info.doc_id,
+                chunks=len(docs),
+                embedded=result["num_added"],
+            )
+        )
         current[info.doc_id] = records.summary_from_chunks(info, file, docs)
     missing = records.missing_manifest_files(manifests)
     for folder, entry in missing:
-        report.add(FileResult(file=str(folder / entry.file), status="failed", doc_id=entry.doc_id,
-                              reason=f"listed in {MANIFEST} but the file is missing; its chunks are kept"))
+        report.add(
+            FileResult(
+                file=str(folder / entry.file),
+                status="failed",
+                doc_id=entry.doc_id,
+                reason=f"listed in {MANIFEST} but the file is missing; its chunks are kept",
+            )
+        )
     scanned = {str(folder.resolve()) for folder in folders if folder.is_dir()}
     kept_ids = {entry.doc_id for _, entry in missing}
     failed_files = {r.file for r in report.files if r.status == "failed"}
     for doc_id, record in previous.items():
         if doc_id in current or doc_id in kept_ids:
             continue
-        gone = str(Path(record.source).resolve().parent) in scanned and not Path(record.source).exists()
+        gone = (
+            str(Path(record.source).resolve().parent) in scanned
+            and not Path(record.source).exists()
+        )
         if gone and record.source not in failed_files:
             store.delete_document(doc_id)
             report.add(FileResult(file=record.source, status="removed", doc_id=doc_id))

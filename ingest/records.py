@@ -68,7 +68,9 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def summary_from_chunks(info: DocumentInfo, path: Path, docs: Sequence[Document]) -> DocumentSummary:
+def summary_from_chunks(
+    info: DocumentInfo, path: Path, docs: Sequence[Document]
+) -> DocumentSummary:
     labels = [ChunkMeta.from_metadata(d.metadata).paragraphs[0] for d in docs]
     return DocumentSummary(
         doc_id=info.doc_id,

@@ -73,7 +73,9 @@ class ChunkStore:
     def index_document(self, doc_id: str, docs: list[Document]) -> IndexingResult:
         """Upsert one document's chunks and their sentences; stale ones of the doc are deleted."""
         kwargs: dict[str, Any] = {
-            "cleanup": "incremental", "source_id_key": "doc_id", "key_encoder": "sha256",
+            "cleanup": "incremental",
+            "source_id_key": "doc_id",
+            "key_encoder": "sha256",
             "batch_size": 256,
         }
         result = index(docs, self.records, self.vectorstore, **kwargs)
@@ -111,4 +113,6 @@ class ChunkStore:
             Document(id=i, page_content=t, metadata=m)
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
-        return sorted(docs, key=lambda d: (d.metadata.get("doc_id", ""), d.metadata.get("order", 0)))
+        return sorted(
+            docs, key=lambda d: (d.metadata.get("doc_id", ""), d.metadata.get("order", 0))
+        )

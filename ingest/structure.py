@@ -8,6 +8,7 @@ the paragraph that references them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ class Paragraph:
 def looks_numbered(lines: Sequence[SourceLine]) -> bool:
     """Guess for documents without a manifest entry: are paragraphs numbered 1., 2., 3. ...?"""
     numbers = [int(m.group(1)) for ln in lines if (m := _NUMBERED.match(ln.text.strip()))]
-    ascending = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b == a + 1)
+    ascending = sum(1 for a, b in itertools.pairwise(numbers) if b == a + 1)
     return ascending >= 3 and any(len(ln.text) > 200 for ln in lines)
 
 
@@ -148,8 +149,10 @@ class _Builder:
             self.heading(1, text)
             self.annex, self.last_number = True, 0
             return True
-        if (m := _ROMAN.match(text)) and _is_heading_like(m.group(2)) and not self._next_letter(
-            m.group(1)
+        if (
+            (m := _ROMAN.match(text))
+            and _is_heading_like(m.group(2))
+            and not self._next_letter(m.group(1))
         ):
             self.heading(1, clean.normalize(text))
             self.annex = False
@@ -180,21 +183,19 @@ class _Builder:
     def _next_letter(self, numeral: str) -> bool:
         """Is 'I.' (or 'V.', 'X.', 'L.') the next lettered subsection rather than a part?"""
         letters = [t for lvl, t in self.sections if lvl == 2 and _LETTER_HEADING.match(t)]
-        return (
-            len(numeral) == 1
-            and bool(letters)
-            and ord(letters[-1][0]) + 1 == ord(numeral)
-        )
+        return len(numeral) == 1 and bool(letters) and ord(letters[-1][0]) + 1 == ord(numeral)
 
     def _text(self, text: str, page: int | None, before_paragraph: bool) -> None:
         current = self.open
         incomplete = current is not None and not clean.is_complete(current.text)
-        if incomplete and not (clean.is_bibliographic(text) and not self.stamp_seen):
-            if text[:1].islower() or not _is_heading_like(text):
-                self.add_text(text)
-                self.in_footnotes = False
-                self.stamp_seen = False
-                return
+        footnote_like = clean.is_bibliographic(text) and not self.stamp_seen
+        if incomplete and not footnote_like and (
+            text[:1].islower() or not _is_heading_like(text)
+        ):
+            self.add_text(text)
+            self.in_footnotes = False
+            self.stamp_seen = False
+            return
         if self.numbered:
             if before_paragraph and _is_heading_like(text) and not clean.is_bibliographic(text):
                 self.heading(self.last_numbered_level + 1, clean.normalize(text), False)
@@ -228,7 +229,9 @@ class _Builder:
                 self.footnotes[missing[-1]] += " " + " ".join(extra)
         for paragraph in self.paragraphs:
             paragraph.footnotes = [
-                f"{key} {self.footnotes[key]}" for key in paragraph.footnote_keys if key in self.footnotes
+                f"{key} {self.footnotes[key]}"
+                for key in paragraph.footnote_keys
+                if key in self.footnotes
             ]
         return self.paragraphs
 

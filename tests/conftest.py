@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.config import Settings  # noqa: E402
+from assistant.config import Settings
 
 pytest_plugins = ["tests.llm_server"]
 

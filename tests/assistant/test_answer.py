@@ -38,16 +38,27 @@ def test_extractive_answer_is_verbatim_cited_and_short(assistant: Assistant) -> 
         sentence, marker = re.match(r"- (.*) \[(\d+)\]$", point).groups()  # type: ignore[union-attr]
         assert sentence in texts[int(marker)], "every point is verbatim from its passage"
     assert all(c.supported for c in answer.citations)
-    assert any(c.doc_id == "S/2009/189" and c.paragraphs[0] in {"30", "31", "32", "33", "34"}
-               for c in answer.citations)
+    assert any(
+        c.doc_id == "S/2009/189" and c.paragraphs[0] in {"30", "31", "32", "33", "34"}
+        for c in answer.citations
+    )
     assert_citations_resolve(answer)
     assert "Sources:" in answer.answer
 
 
 def test_json_contract_fields(assistant: Assistant) -> None:
     data = assistant.ask("What is preventive diplomacy?").to_json()
-    assert set(data) == {"question", "status", "answer", "citations", "passages", "boundaries",
-                         "mode", "notices", "timings_ms"}
+    assert set(data) == {
+        "question",
+        "status",
+        "answer",
+        "citations",
+        "passages",
+        "boundaries",
+        "mode",
+        "notices",
+        "timings_ms",
+    }
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
     assert set(data["passages"][0]) == {"rank", "doc_id", "paragraphs", "section", "score", "text"}
     assert [p["rank"] for p in data["passages"]] == list(range(1, len(data["passages"]) + 1))
@@ -55,8 +66,9 @@ def test_json_contract_fields(assistant: Assistant) -> None:
 
 def test_follow_up_uses_the_conversation(assistant: Assistant) -> None:
     first = assistant.ask("What does the guidance say about amnesty demands?")
-    follow = assistant.ask("and what about spoilers?",
-                           history=[Turn(question=first.question, answer=first.answer)])
+    follow = assistant.ask(
+        "and what about spoilers?", history=[Turn(question=first.question, answer=first.answer)]
+    )
     assert "spoilers" in follow.standalone_question.lower()
     assert any(p.section.endswith("G. Managing spoilers") for p in follow.passages[:3])
 
@@ -67,7 +79,9 @@ def test_filters_restrict_the_passages(assistant: Assistant) -> None:
     assert {p.doc_id for p in answer.passages} == {"S/2011/552"}
     dated = RetrievalFilter(date_from="2016", date_to="2018")
     assert {p.doc_id for p in assistant.retrieve("mediation support", dated)} <= {
-        "cr-msn-letter-2016", "dpa-prevention-mediation"}
+        "cr-msn-letter-2016",
+        "dpa-prevention-mediation",
+    }
     kinds = RetrievalFilter(kinds=("sg-report",))
     assert {p.meta.kind for p in assistant.retrieve("mediation", kinds)} == {"sg-report"}
 
@@ -89,9 +103,13 @@ def test_question_in_another_script_gets_a_notice(assistant: Assistant) -> None:
 def test_dead_llm_server_falls_back_to_extractive(indexed_settings: Settings) -> None:
     from tests.llm_server import free_port
 
-    settings = indexed_settings.model_copy(update={
-        "llm": "openai:smollm2", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
-        "llm_timeout_s": 5.0})
+    settings = indexed_settings.model_copy(
+        update={
+            "llm": "openai:smollm2",
+            "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
+            "llm_timeout_s": 5.0,
+        }
+    )
     answer = Assistant.open(settings).ask("How should mediators handle spoilers?")
     assert answer.mode == "extractive" and answer.status == "answered"
     assert any("extractive" in n for n in answer.notices)
@@ -99,10 +117,18 @@ def test_dead_llm_server_falls_back_to_extractive(indexed_settings: Settings) ->
 
 
 @pytest.mark.llm
-def test_real_llm_answer_citations_resolve_or_fall_back(indexed_settings: Settings, llm_server: str) -> None:
-    settings = indexed_settings.model_copy(update={
-        "llm": "openai:smollm2", "llm_base_url": llm_server, "llm_timeout_s": 300.0,
-        "llm_max_tokens": 120, "k": 3})
+def test_real_llm_answer_citations_resolve_or_fall_back(
+    indexed_settings: Settings, llm_server: str
+) -> None:
+    settings = indexed_settings.model_copy(
+        update={
+            "llm": "openai:smollm2",
+            "llm_base_url": llm_server,
+            "llm_timeout_s": 300.0,
+            "llm_max_tokens": 120,
+            "k": 3,
+        }
+    )
     assistant = Assistant.open(settings)
     streamed: list[str] = []
     final = None
@@ -124,8 +150,14 @@ def test_real_llm_answer_citations_resolve_or_fall_back(indexed_settings: Settin
 def test_in_process_gguf_backend(indexed_settings: Settings) -> None:
     from tests.llm_server import smollm2_path
 
-    settings = indexed_settings.model_copy(update={
-        "llm": f"llamacpp:{smollm2_path()}", "llm_timeout_s": 300.0, "llm_max_tokens": 80, "k": 2})
+    settings = indexed_settings.model_copy(
+        update={
+            "llm": f"llamacpp:{smollm2_path()}",
+            "llm_timeout_s": 300.0,
+            "llm_max_tokens": 80,
+            "k": 2,
+        }
+    )
     answer = Assistant.open(settings).ask("What is preventive diplomacy?")
     assert answer.status in {"answered", "partial"}
     assert_citations_resolve(answer)

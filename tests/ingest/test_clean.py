@@ -21,8 +21,14 @@ def test_captions_and_debris_are_recognised() -> None:
 
 
 def test_footnote_bodies_are_recognised() -> None:
-    assert clean.footnote_body("¹⁴ Report of the Secretary-General") == ("14", "Report of the Secretary-General")
-    assert clean.footnote_body("^a These include the Carter Center.") == ("a", "These include the Carter Center.")
+    assert clean.footnote_body("¹⁴ Report of the Secretary-General") == (
+        "14",
+        "Report of the Secretary-General",
+    )
+    assert clean.footnote_body("^a These include the Carter Center.") == (
+        "a",
+        "These include the Carter Center.",
+    )
     assert clean.footnote_body("17 www.un.org/peacemaker.") == ("17", "www.un.org/peacemaker.")
     assert clean.footnote_body("36. A numbered paragraph") is None
 
@@ -37,16 +43,25 @@ def test_markers_are_removed_and_recorded() -> None:
 
 
 def test_numbers_in_prose_are_not_markers() -> None:
-    text, keys, _ = clean.take_markers("Articles 10 and 11 of the Charter", set(), set(range(1, 20)), 10)
+    text, keys, _ = clean.take_markers(
+        "Articles 10 and 11 of the Charter", set(), set(range(1, 20)), 10
+    )
     assert keys == [] and "11" in text
-    text, keys, _ = clean.take_markers("supported 18 ongoing processes", set(), set(range(1, 20)), 16)
+    text, keys, _ = clean.take_markers(
+        "supported 18 ongoing processes", set(), set(range(1, 20)), 16
+    )
     assert keys == [] and "18" in text
 
 
 def test_hyphenated_continuation_is_joined() -> None:
     assert clean.join_continuation("crisis manage-", "ment mode") == "crisis management mode"
-    assert clean.join_continuation("support for the", "process are") == "support for the process are"
+    assert (
+        clean.join_continuation("support for the", "process are") == "support for the process are"
+    )
 
 
 def test_markdown_emphasis_is_removed() -> None:
-    assert clean.normalize("(b) **Professionalize support.** It costs \\$8") == "(b) Professionalize support. It costs $8"
+    assert (
+        clean.normalize("(b) **Professionalize support.** It costs \\$8")
+        == "(b) Professionalize support. It costs $8"
+    )

@@ -15,7 +15,10 @@ from tests.conftest import CORPUS
 def test_seed_manifest_keeps_doc_ids() -> None:
     ids = {info.doc_id for info in load_manifest(CORPUS).values()}
     assert ids == {
-        "S/2009/189", "S/2011/552", "cr-msn-letter-2016", "un-mediation-initiatives-2011",
+        "S/2009/189",
+        "S/2011/552",
+        "cr-msn-letter-2016",
+        "un-mediation-initiatives-2011",
         "dpa-prevention-mediation",
     }
 
@@ -28,7 +31,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
 
 def test_entry_without_required_field_is_reported(tmp_path: Path) -> None:
     (tmp_path / "manifest.yaml").write_text("documents:\n  - doc_id: X\n    title: T\n")
-    with pytest.raises(ConfigError, match="entry 1 is invalid.*file"):
+    with pytest.raises(ConfigError, match=r"entry 1 is invalid.*file"):
         load_manifest(tmp_path)
 
 

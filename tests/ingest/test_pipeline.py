@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex
@@ -23,8 +22,12 @@ from ingest.store import ChunkStore
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
-SMALL = ["manifest.yaml", "dpa-preventive-diplomacy-and-mediation.txt",
-         "mediation-and-preventive-diplomacy-initiatives-2011.txt", "msn-joint-letter-to-unsg-2016.txt"]
+SMALL = [
+    "manifest.yaml",
+    "dpa-preventive-diplomacy-and-mediation.txt",
+    "mediation-and-preventive-diplomacy-initiatives-2011.txt",
+    "msn-joint-letter-to-unsg-2016.txt",
+]
 
 
 def corpus_copy(tmp_path: Path, files: list[str] | None = None) -> Path:
@@ -44,7 +47,11 @@ def state(settings: Settings) -> tuple[list[str], list[str], list[str]]:
 
     store = ChunkStore(settings, build_embeddings(settings))
     got = store.vectorstore.get(include=["metadatas"])
-    return sorted(got["ids"]), sorted(store.records.list_keys()), [m["chunk_id"] for m in got["metadatas"]]
+    return (
+        sorted(got["ids"]),
+        sorted(store.records.list_keys()),
+        [m["chunk_id"] for m in got["metadatas"]],
+    )
 
 
 def test_reingest_unchanged_corpus_embeds_nothing(indexed_settings: Settings) -> None:
@@ -84,7 +91,9 @@ def test_bad_files_are_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     (docs / "empty.txt").write_text("")
     (docs / "table.xlsx").write_bytes(b"x")
     (docs / "binary.txt").write_bytes(b"\x00\x01" * 500)
-    (docs / "latin.txt").write_bytes("Note de médiation\n\nLa médiation en Côte d'Ivoire.".encode("latin-1"))
+    (docs / "latin.txt").write_bytes(
+        "Note de médiation\n\nLa médiation en Côte d'Ivoire.".encode("latin-1")
+    )
     report = ingest(Settings(data_dir=tmp_path / "data", docs_dir=docs))
     failed = {Path(f.file).name: f.reason for f in report.failed}
     assert set(failed) == {"broken.pdf", "empty.txt", "table.xlsx", "binary.txt"}
@@ -112,7 +121,11 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
     docs = corpus_copy(tmp_path, SMALL)
-    env = {**os.environ, "MEDIATION_DATA_DIR": str(tmp_path / "data"), "MEDIATION_DOCS_DIR": str(docs)}
+    env = {
+        **os.environ,
+        "MEDIATION_DATA_DIR": str(tmp_path / "data"),
+        "MEDIATION_DOCS_DIR": str(docs),
+    }
     ok = run_cli("ingest", env=env)
     assert ok.returncode == 0, ok.stderr
     assert "Ingest summary" in ok.stdout
@@ -130,10 +143,18 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
 def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path, kill_after: str) -> None:
     docs = corpus_copy(tmp_path)
     data = tmp_path / "data"
-    env = {**os.environ, "MEDIATION_DATA_DIR": str(data), "MEDIATION_DOCS_DIR": str(docs),
-           "MEDIATION_EMBEDDING_BATCH_SIZE": "8"}
-    proc = subprocess.Popen([sys.executable, "-m", "ui", "ingest"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "MEDIATION_DATA_DIR": str(data),
+        "MEDIATION_DOCS_DIR": str(docs),
+        "MEDIATION_EMBEDDING_BATCH_SIZE": "8",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui", "ingest"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     target = 1 if kill_after == "first_record" else 100
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
@@ -171,8 +192,18 @@ def test_ingest_and_query_through_a_chroma_server(tmp_path: Path) -> None:
     port = _free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
     server = subprocess.Popen(
-        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            chroma,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         import urllib.request
@@ -186,14 +217,17 @@ def test_ingest_and_query_through_a_chroma_server(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "chroma server did not start"
                 time.sleep(0.5)
         docs = corpus_copy(tmp_path, SMALL)
-        settings = Settings(data_dir=tmp_path / "data", docs_dir=docs,
-                            chroma_url=f"http://127.0.0.1:{port}")
+        settings = Settings(
+            data_dir=tmp_path / "data", docs_dir=docs, chroma_url=f"http://127.0.0.1:{port}"
+        )
         report = ingest(settings)
         assert report.count("added") == 3 and not report.failed
         assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally
         from assistant.service import Assistant
 
-        passages = Assistant.open(settings).retrieve("Who established the High-Level Advisory Board on Mediation?")
+        passages = Assistant.open(settings).retrieve(
+            "Who established the High-Level Advisory Board on Mediation?"
+        )
         assert passages[0].doc_id == "dpa-prevention-mediation"
     finally:
         server.terminate()

@@ -56,7 +56,9 @@ _PROBE = """
 const answers = document.querySelectorAll('[class*="st-key-answer-"]').length;
 const streams = [...document.querySelectorAll('[class*="st-key-stream-"]')];
 const text = streams.length ? streams[streams.length - 1].innerText.trim() : '';
-const running = !!document.querySelector('[data-testid="stStatusWidget"]');
+const input = document.querySelector('[data-testid="stChatInputTextArea"]');
+const running = !!document.querySelector('[data-testid="stStatusWidget"]')
+    || !!(input && input.disabled);  // submit_mode="disable": the input is off while a run lasts
 return [answers, text.startsWith('Searching') ? '' : text, running];
 """
 

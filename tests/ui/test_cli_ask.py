@@ -16,10 +16,15 @@ pytestmark = pytest.mark.slow
 
 
 def mediation(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDIATION_DATA_DIR": str(settings.data_dir),
-           "MEDIATION_DOCS_DIR": str(settings.docs_dir), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "ui", *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    env = {
+        **os.environ,
+        "MEDIATION_DATA_DIR": str(settings.data_dir),
+        "MEDIATION_DOCS_DIR": str(settings.docs_dir),
+        "HF_HUB_OFFLINE": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "ui", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_ask_json_cites_paragraph_36_for_amnesty(indexed_settings: Settings) -> None:
@@ -32,15 +37,24 @@ def test_ask_json_cites_paragraph_36_for_amnesty(indexed_settings: Settings) -> 
 
 
 def test_ask_renders_readable_citations(indexed_settings: Settings) -> None:
-    done = mediation(indexed_settings, "ask", "What should mediators do about spoilers?",
-                     "--doc", "S/2009/189", "--k", "3")
+    done = mediation(
+        indexed_settings,
+        "ask",
+        "What should mediators do about spoilers?",
+        "--doc",
+        "S/2009/189",
+        "--k",
+        "3",
+    )
     assert done.returncode == 0, done.stderr
     assert "S/2009/189, para." in done.stdout
 
 
 def test_ask_batch_one_json_line_per_question(indexed_settings: Settings, tmp_path: Path) -> None:
     batch = tmp_path / "questions.txt"
-    batch.write_text("What is preventive diplomacy?\n\n" + "x" * 5000 + "\nRecipe for lentil soup?\n")
+    batch.write_text(
+        "What is preventive diplomacy?\n\n" + "x" * 5000 + "\nRecipe for lentil soup?\n"
+    )
     done = mediation(indexed_settings, "ask", "--batch", str(batch), "--json")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
