@@ -10,7 +10,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +101,10 @@ def write(
     html_path: Path | None = None,
 ) -> None:
     """Write each requested file (parent folders are created)."""
-    views = {json_path: dumps, junit_path: junit, html_path: html_page}
-    for path, view in views.items():
+    views: tuple[tuple[Path | None, Callable[[Report], str]], ...] = (
+        (json_path, dumps), (junit_path, junit), (html_path, html_page),
+    )  # fmt: skip
+    for path, view in views:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(view(report), encoding="utf-8")
@@ -135,7 +137,9 @@ class EvalProgress:
         )
 
 
-def print_report(console: Console, report: Report, regressed: Sequence[Delta] = ()) -> None:
+def print_report(
+    console: Console, report: Report, regressed: Sequence[Delta] = (), tolerance: float = 0.0
+) -> None:
     """Cases (failures first, with reasons), the metrics table and any baseline regressions."""
     table = Table(title=f"{len(report.failed)} of {len(report.results)} cases failed")
     for column in ("", "case", "status", "s", "reasons"):
@@ -153,7 +157,8 @@ def print_report(console: Console, report: Report, regressed: Sequence[Delta] = 
     console.print(f"Run time {report.config.seconds:.1f} s.")
     for d in regressed:
         console.print(
-            f"[red]Regression:[/] {d.scope} {d.metric} {_fmt(d.before)} -> {_fmt(d.after)}"
+            f"[red]Regression:[/] {d.scope} {d.metric} {_fmt(d.before)} -> {_fmt(d.after)} "
+            f"(worse than the baseline by more than {tolerance:g})"
         )
 
 

@@ -245,7 +245,7 @@ def eval_cases(
         regressed = report.check_baseline(result, baseline, tolerance) if baseline else []
     except AssistantError as exc:  # a CaseFileError names the file and the line
         raise fail(exc) from None
-    report.print_report(console, result, regressed)
+    report.print_report(console, result, regressed, tolerance)
     if result.failed or regressed:
         raise typer.Exit(1)
 
@@ -263,6 +263,7 @@ def serve(
         sys.executable, "-m", "streamlit", "run", str(app_path),
         "--server.port", str(port), "--server.address", host,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",  # no "Deploy" button or developer menu for field staff
     ]
     console.print(f"Serving the web app on http://{host}:{port} (Ctrl+C stops it).")
     sys.stdout.flush()

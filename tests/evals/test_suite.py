@@ -41,7 +41,7 @@ def verdict(result: CaseResult, blocking: bool) -> None:
         f"answer: {result.evidence.answer[:800]}"
     )
     if blocking:
-        pytest.fail(message)
+        pytest.fail(message, pytrace=False)
     pytest.xfail(message)
 
 

@@ -85,4 +85,13 @@ def test_smollm2_boundary_metrics_and_artifact(
     report.write(run, ARTIFACTS / "eval_smollm2.json", html_path=ARTIFACTS / "eval_smollm2.html")
     assert run.metrics.overall.boundary_compliance == 1.0
     assert run.metrics.overall.over_refusal_rate == 0.0
-    assert any(r.evidence.mode.startswith("llm:") for r in results), "the model never answered"
+    # SmolLM2 rarely writes [n] markers, so the chain usually shows the extractive answer instead;
+    # what must hold is that the model was reached and answered (no timeout, no server error).
+    unanswered = [r.case_id for r in results if r.evidence.status != "refused" and not _reached(r)]
+    assert not unanswered, f"the model did not answer: {unanswered}"
+
+
+def _reached(result: CaseResult) -> bool:
+    return result.evidence.mode.startswith("llm:") or any(
+        "language model's answer had no citation" in n for n in result.evidence.notices
+    )

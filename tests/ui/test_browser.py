@@ -62,6 +62,14 @@ const running = !!document.querySelector('[data-testid="stStatusWidget"]')
 return [answers, text.startsWith('Searching') ? '' : text, running];
 """
 
+# Clicks the n-th shown element in one call (reruns replace elements between WebDriver calls).
+_CLICK_NTH = """
+const shown = [...document.querySelectorAll(arguments[0])].filter(e => e.offsetWidth > 0);
+if (arguments[1] >= shown.length) { return false; }
+shown[arguments[1]].click();
+return true;
+"""
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -256,17 +264,14 @@ def test_planted_document_runs_no_script_and_loads_nothing(
         browser.get(f"{url}/library?doc=planted-note")
         reader = _visible(browser, '[class*="st-key-para-"]', START_TIMEOUT_S)
         _idle(browser)
-        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMainBlockContainer"]')
         assert reader.text and "<script>alert(1)</script>" in main.text  # shown, as text
         browser.get(url)
         _ask(browser, "How fast must ceasefire monitoring teams report violations?")
         for index in range(3):  # open the sources: the planted paragraph is among them
-            chips = [c for c in browser.find_elements(
-                By.CSS_SELECTOR, '[class*="st-key-chip-"] button') if c.is_displayed()]
-            if index < len(chips):
-                chips[index].click()
+            if browser.execute_script(_CLICK_NTH, '[class*="st-key-chip-"] button', index):
                 _idle(browser)
-        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+        main = browser.find_element(By.CSS_SELECTOR, '[data-testid="stMainBlockContainer"]')
         assert "planted-note" in main.text
         _screenshot(browser, "web_planted.png")
         loaded = browser.execute_script(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import AMNESTY, APP, PLANTED
+from tests.ui.conftest import AMNESTY, APP, PLANTED, corpus_settings
 from ui.web.feedback_store import FeedbackStore
 
 TIMEOUT_S = 180  # the first run of a session loads the embedding model and opens the index
@@ -214,3 +214,44 @@ def _assert_escaped(at: AppTest) -> None:
         for attack in ("<script", "![x](", "](javascript:", "<img", ":red[", "$x"):
             assert attack not in bare, text
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+def test_empty_data_dir_says_what_to_do_and_the_first_upload_opens_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDIATION_DATA_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("MEDIATION_LLM", "none")
+    at = _app().run()
+    _no_exception(at)
+    assert any("mediation ingest" in _plain(e.value) for e in at.error)
+    at.switch_page("library.py").run()
+    _upload(at, "planted-note.md", PLANTED)
+    _no_exception(at)
+    assert [s.value for s in at.success], [e.value for e in at.error]
+    options = at.selectbox(key="library_doc").options
+    assert len(options) == 1 and options[0].startswith("planted-note — ")
+
+
+def test_upload_over_the_size_limit_is_refused_before_reading_it(tmp_path: Path) -> None:
+    from ui.web import upload
+
+    settings = corpus_settings(tmp_path, max_upload_mb=0.001)
+    problem = upload.check(settings, "big.pdf", 2048)
+    assert problem and "over the 0.001 MB limit" in problem
+    assert upload.check(settings, "ok.docx", 100) is None
+    assert upload.safe_name("../../etc/pass wd<>.TXT") == "pass wd.txt"
+
+
+def test_an_ingest_run_elsewhere_is_picked_up_on_the_next_rerun(own_data_dir: Path) -> None:
+    from ingest.pipeline import ingest
+
+    at = _app().run()
+    at.switch_page("library.py").run()
+    assert len(at.selectbox(key="library_doc").options) == 5
+    note = own_data_dir / "uploads" / "planted-note.md"
+    note.parent.mkdir(parents=True)
+    note.write_bytes(PLANTED)
+    assert not ingest(corpus_settings(own_data_dir), [note]).failed  # like `mediation ingest`
+    at.run()
+    _no_exception(at)
+    assert len(at.selectbox(key="library_doc").options) == 6

@@ -21,6 +21,7 @@ from ui.web.safe_text import (
     escape,
     highlighted,
     library_link,
+    shorten,
     split_notice,
     without_sources_list,
 )
@@ -35,8 +36,13 @@ STATUS_BADGE: dict[str, tuple[str, Color, str]] = {
 RATING: dict[int, Rating] = {0: "down", 1: "up"}
 
 
+@st.fragment
 def render(assistant: Assistant, answer: Answer, turn_id: str) -> None:
-    """Draw a finished answer; widget keys derive from `turn_id`, so reruns keep their state."""
+    """Draw a finished answer; widget keys derive from `turn_id`, so reruns keep their state.
+
+    A fragment: opening a source or rating the answer reruns and resends only this answer,
+    not the whole conversation (it matters on a weak connection).
+    """
     with st.container(key=f"answer-{turn_id}"):
         _header(answer)
         refused = any(e.action == "refused" for e in answer.boundaries)
@@ -52,6 +58,8 @@ def render(assistant: Assistant, answer: Answer, turn_id: str) -> None:
         if answer.citations:
             _chips(answer, turn_id)
             _sources(assistant, answer, turn_id)
+        elif answer.status == "no_evidence" and answer.passages:
+            _closest(answer, turn_id)
         _feedback(answer, turn_id)
 
 
@@ -134,6 +142,21 @@ def _sources(assistant: Assistant, answer: Answer, turn_id: str) -> None:
         with st.expander(label, key=key, on_change="rerun"):
             if st.session_state.get(key):
                 _source_body(assistant, citation, passage)
+
+
+def _closest(answer: Answer, turn_id: str) -> None:
+    """The nearest passages of a `no_evidence` answer, so the reader can judge for themselves."""
+    key = f"near-{turn_id}"
+    label = f"Closest passages ({len(answer.passages)}); none of them answers the question"
+    with st.expander(label, key=key, on_change="rerun"):
+        if not st.session_state.get(key):
+            return
+        for passage in answer.passages:
+            where = cite_label(passage.doc_id, passage.paragraphs)
+            st.markdown(
+                f"**{escape(where)}** · {escape(passage.meta.title)}  \n"
+                + escape(shorten(" ".join(passage.text.split()), 600))
+            )
 
 
 def _passage(answer: Answer, citation: Citation) -> Passage | None:

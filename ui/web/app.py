@@ -23,7 +23,6 @@ st.set_page_config(
     layout="centered",
     menu_items={"About": "Cited answers from UN mediation guidance. Works offline."},
 )
-st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button for field staff
 page = st.navigation(
     [
         st.Page(HERE / "chat.py", title="Ask", icon=":material/forum:", default=True),
@@ -32,5 +31,5 @@ page = st.navigation(
     ],
     position="top",
 )
-sidebar.render(state.assistant())
+sidebar.render(state.assistant(quiet=True))  # the page says why when there is no index
 page.run()

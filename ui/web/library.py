@@ -11,7 +11,6 @@ import json
 import math
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from assistant.service import Assistant
 from assistant.types import DocumentSummary, Passage, cite_label
@@ -116,12 +115,12 @@ def _paragraph(passage: Passage, index: int, highlighted: bool) -> None:
 def _scroll_to(css_class: str) -> None:
     """Scroll the page to the linked paragraph (our own script; no document text in it)."""
     selector = json.dumps(f".{css_class}")
-    components.html(
+    st.iframe(
         "<script>let tries = 0; const go = () => {"
         f"const el = window.parent.document.querySelector({selector});"
         "if (el) { el.scrollIntoView({block: 'center'}); } else if (tries++ < 20) "
         "{ setTimeout(go, 150); } }; go();</script>",
-        height=0,
+        height=1,
     )
 
 
@@ -142,7 +141,7 @@ def _uploads(assistant: Assistant | None) -> None:
             st.session_state["upload_results"] = results
             if any(r.ok for r in results):
                 if assistant is not None:
-                    assistant.reload()
+                    state.ingested_here(assistant)
                 else:  # the first documents of an empty data dir: open the index now
                     state.forget_assistant()
                     st.rerun()

@@ -19,8 +19,10 @@ from assistant.errors import AssistantError
 from assistant.service import Assistant
 from assistant.types import Answer, RetrievalFilter, Turn
 from ui.web.feedback_store import FeedbackStore
+from ui.web.safe_text import escape
 
 HISTORY_TURNS = 6  # earlier exchanges passed for follow-up questions
+_SEEN: dict[str, str] = {}  # settings key -> the last ingest the open Assistant has loaded
 
 
 @dataclass
@@ -43,18 +45,36 @@ def _open(settings_key: str, _settings: Settings) -> Assistant:
     return Assistant.open(_settings)
 
 
-def assistant() -> Assistant | None:
-    """The shared Assistant, or None with an error shown (e.g. no index yet)."""
+def assistant(quiet: bool = False) -> Assistant | None:
+    """The shared Assistant, or None with the reason shown (unless quiet), e.g. no index yet.
+
+    When `mediation ingest` ran in another process since it was opened, it is opened again:
+    the embedded Chroma store of this process would not see the other process's vectors.
+    """
     cfg = settings()
+    key = cfg.model_dump_json()
     try:
-        return _open(cfg.model_dump_json(), cfg)
+        found = _open(key, cfg)
+        stamp = found.status().last_ingest
+        if _SEEN.setdefault(key, stamp) != stamp:
+            forget_assistant()
+            found = _open(key, cfg)
+            _SEEN[key] = stamp
+        return found
     except AssistantError as exc:
-        st.error(f"{exc}", icon="🚫")
+        if not quiet:
+            st.error(escape(str(exc)), icon=":material/error:")
         return None
 
 
+def ingested_here(found: Assistant) -> None:
+    """An upload was ingested in this process: reload its indexes instead of reopening."""
+    found.reload()
+    _SEEN[found.settings.model_dump_json()] = found.status().last_ingest
+
+
 def forget_assistant() -> None:
-    """Drop the cached Assistant so the next run opens it again (after a first ingest)."""
+    """Drop the cached Assistant so the next run opens it again."""
     _open.clear()
 
 
@@ -64,7 +84,8 @@ def feedback_store() -> FeedbackStore:
 
 def turns() -> list[ChatTurn]:
     """This session's conversation, oldest first."""
-    return st.session_state.setdefault("turns", [])
+    found: list[ChatTurn] = st.session_state.setdefault("turns", [])
+    return found
 
 
 def history() -> list[Turn]:
@@ -93,4 +114,5 @@ def set_filters(value: RetrievalFilter) -> None:
 
 def ratings() -> dict[str, dict[str, Any]]:
     """answer_id -> {"rating": 0|1|None, "comment": str}: what this session has said so far."""
-    return st.session_state.setdefault("ratings", {})
+    found: dict[str, dict[str, Any]] = st.session_state.setdefault("ratings", {})
+    return found
