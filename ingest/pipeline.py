@@ -179,7 +179,9 @@ def ingest(
             current[doc_id] = record
     store.delete_orphans()
     LexicalIndex.build(store.all_documents()).save(settings.lexical_dir)
-    records.save_documents(settings, current, folders)
+    # The fingerprint always covers the default folders, whatever this run was given, so an
+    # upload does not make the next `--if-stale` redo the corpus.
+    records.save_documents(settings, current, default_paths(settings))
     records.mark_complete(settings)
     report.seconds = time.perf_counter() - started
     return report
