@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.briefing import Briefing, BriefingSection
+from assistant.briefing_types import Briefing, BriefingSection
 from assistant.errors import ConfigError
 
 Format = Literal["md", "docx", "pdf"]
@@ -27,8 +27,20 @@ FONT_DIRS = (
     Path("/Library/Fonts"),
     Path("C:/Windows/Fonts"),
 )
-_LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                         "•": "-", "…": "...", "\u00a0": " ", "≈": "~"})
+_LATIN1 = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "•": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "≈": "~",
+    }
+)
 
 
 def markers(ms: tuple[int, ...]) -> str:
@@ -89,10 +101,15 @@ def to_markdown(b: Briefing) -> str:
                 lines += [text, ""]
         lines.append("")
     if b.sources:
-        lines += ["## Sources", "", "| " + " | ".join(SOURCE_COLUMNS) + " |",
-                  "|" + "---|" * len(SOURCE_COLUMNS)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
-                  for row in source_rows(b)]
+        lines += [
+            "## Sources",
+            "",
+            "| " + " | ".join(SOURCE_COLUMNS) + " |",
+            "|" + "---|" * len(SOURCE_COLUMNS),
+        ]
+        lines += [
+            "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in source_rows(b)
+        ]
         lines.append("")
     if b.notices:
         lines += ["## About this draft", ""] + [f"- {n}" for n in b.notices] + [""]
@@ -170,8 +187,14 @@ def to_pdf(b: Briefing, path: Path | str) -> Path:
     pdf.add_page()
     base = pdf.l_margin
 
-    def write(content: str, style: str = "", size: float = 10.5, indent: float = 0,
-              lead: str = "", lead_style: str = "B") -> None:
+    def write(
+        content: str,
+        style: str = "",
+        size: float = 10.5,
+        indent: float = 0,
+        lead: str = "",
+        lead_style: str = "B",
+    ) -> None:
         pdf.set_left_margin(base + indent)
         pdf.set_x(pdf.l_margin)
         if lead:
@@ -187,8 +210,12 @@ def to_pdf(b: Briefing, path: Path | str) -> Path:
     if b.context:
         write(b.context, lead="Context: ")
     if regular is None:
-        write("Characters outside Latin-1 were replaced: no Unicode font was found (install "
-              "fonts-dejavu-core for a faithful PDF).", "I", 8)
+        write(
+            "Characters outside Latin-1 were replaced: no Unicode font was found (install "
+            "fonts-dejavu-core for a faithful PDF).",
+            "I",
+            8,
+        )
     for i, section in enumerate(b.sections, start=1):
         pdf.ln(2)
         write(heading(i, section), "B", 13)
@@ -207,8 +234,9 @@ def to_pdf(b: Briefing, path: Path | str) -> Path:
         pdf.ln(2)
         write("Sources", "B", 13)
         pdf.set_font(font, "", 8.5)
-        with pdf.table(col_widths=(14, 24, 20, 110, 20), text_align="LEFT",
-                       line_height=4.5) as table:
+        with pdf.table(
+            col_widths=(14, 24, 20, 110, 20), text_align="LEFT", line_height=4.5
+        ) as table:
             for row in (SOURCE_COLUMNS, *source_rows(b)):
                 cells = table.row()
                 for value in row:

@@ -147,9 +147,8 @@ def main() -> None:
     vectors = [assistant.embeddings.embed_query(q) for q in questions]
     for q, v in list(zip(questions, vectors, strict=True))[:5]:
         retriever.search(q, v, 5, None)
-    scale_ms = [
-        timed(lambda q=q, v=v: retriever.search(q, v, 5, None)) for q, v in zip(questions, vectors, strict=True)
-    ]
+    pairs = list(zip(questions, vectors, strict=True))
+    scale_ms = [timed(lambda q=q, v=v: retriever.search(q, v, 5, None)) for q, v in pairs]
     print(f"  scale: {scale:,} chunks (+{scale:,} sentence vectors) built in {build_s:.0f} s")
     print(
         f"  scale retrieve p50 {percentile(scale_ms, 50):7.1f} ms   p95 "

@@ -189,9 +189,7 @@ class _Builder:
         current = self.open
         incomplete = current is not None and not clean.is_complete(current.text)
         footnote_like = clean.is_bibliographic(text) and not self.stamp_seen
-        if incomplete and not footnote_like and (
-            text[:1].islower() or not _is_heading_like(text)
-        ):
+        if incomplete and not footnote_like and (text[:1].islower() or not _is_heading_like(text)):
             self.add_text(text)
             self.in_footnotes = False
             self.stamp_seen = False

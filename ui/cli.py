@@ -43,12 +43,19 @@ def fail(exc: AssistantError, code: int = 2) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Folders or files (default: the corpus folder).")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the indexes and start clean.")] = False,
-    if_stale: Annotated[bool, typer.Option("--if-stale", help="Do nothing when the index is up to date.")] = False,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Folders or files (default: the corpus folder).")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the indexes and start clean.")
+    ] = False,
+    if_stale: Annotated[
+        bool, typer.Option("--if-stale", help="Do nothing when the index is up to date.")
+    ] = False,
 ) -> None:
     """Index documents: clean, structure, chunk, embed. Exit 1 if some files failed."""
-    from ingest.pipeline import default_paths, ingest as run_ingest
+    from ingest.pipeline import default_paths
+    from ingest.pipeline import ingest as run_ingest
     from ingest.records import stale_reason
 
     cfg = settings()
@@ -84,14 +91,26 @@ def docs(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] =
 @app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="The JSON contract (see README).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The JSON contract (see README).")
+    ] = False,
     k: Annotated[int | None, typer.Option("--k", help="Passages to retrieve.")] = None,
-    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only these doc_ids (repeatable).")] = None,
+    doc: Annotated[
+        list[str] | None, typer.Option("--doc", help="Only these doc_ids (repeatable).")
+    ] = None,
     kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Documents dated from YYYY[-MM[-DD]].")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Documents dated up to YYYY[-MM[-DD]].")] = None,
-    llm: Annotated[str | None, typer.Option("--llm", help="none | openai:<model> | llamacpp:<gguf>")] = None,
-    batch: Annotated[Path | None, typer.Option("--batch", help="One question per line; one JSON line out each.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Documents dated from YYYY[-MM[-DD]].")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Documents dated up to YYYY[-MM[-DD]].")
+    ] = None,
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="none | openai:<model> | llamacpp:<gguf>")
+    ] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="One question per line; one JSON line out each.")
+    ] = None,
 ) -> None:
     """Ask a question; the answer cites document symbol and paragraph."""
     from assistant.service import Assistant
@@ -116,7 +135,9 @@ def ask(
         render.answer(console, answer)
 
 
-def _ask_batch(assistant: Any, path: Path, filters: RetrievalFilter, k: int | None, llm: str | None) -> None:
+def _ask_batch(
+    assistant: Any, path: Path, filters: RetrievalFilter, k: int | None, llm: str | None
+) -> None:
     if not path.is_file():
         raise InvalidQuestion(f"{path} does not exist; give a file with one question per line.")
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -155,7 +176,11 @@ def brief(
         assistant = Assistant.open(settings())
         with err.status("Building the note") as status:
             note = build_briefing(
-                assistant, topic, context, length, llm,  # type: ignore[arg-type]
+                assistant,
+                topic,
+                context,
+                length,
+                llm,  # type: ignore[arg-type]
                 progress=lambda name: status.update(f"Building: {name}"),
             )
         if as_json:
@@ -170,7 +195,9 @@ def brief(
 
 @app.command("audit")
 def audit_log(
-    since: Annotated[str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only events on or after YYYY-MM-DD.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
 ) -> None:
     """Print the boundary audit log (every notice, refusal and correction)."""
@@ -260,10 +287,21 @@ def serve(
     """Start the web app (Streamlit) on http://HOST:PORT."""
     app_path = Path(__file__).parent / "web" / "app.py"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
-        "--server.port", str(port), "--server.address", host,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",  # no "Deploy" button or developer menu for field staff
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",  # no "Deploy" button or developer menu for field staff
     ]
     console.print(f"Serving the web app on http://{host}:{port} (Ctrl+C stops it).")
     sys.stdout.flush()

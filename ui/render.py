@@ -123,7 +123,11 @@ def documents_table(
         table.add_column(column)
     for doc in documents:
         table.add_row(
-            doc.doc_id, doc.title[:60], doc.kind, doc.date, str(doc.chunks),
+            doc.doc_id,
+            doc.title[:60],
+            doc.kind,
+            doc.date,
+            str(doc.chunks),
             f"{doc.first_label} – {doc.last_label}",
         )
     console.print(table)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.briefing import ORDER, Briefing, BriefingSection, build_briefing
+from assistant.briefing import build_briefing
 from assistant.briefing_export import export, to_docx, to_markdown, to_pdf
+from assistant.briefing_types import ORDER, Briefing, BriefingSection
 from assistant.config import Settings
 from assistant.errors import ConfigError, InvalidQuestion
 from assistant.service import Assistant
@@ -34,21 +35,14 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="session")
-def briefing_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The real corpus ingested once for the session into a temporary data directory."""
-    from ingest.pipeline import ingest
-
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("briefing-data"), docs_dir=ROOT / "guidance_docs"
-    )
-    report = ingest(settings)
-    assert not report.failed, report.failed
-    return settings
+def briefing_settings(indexed_settings: Settings) -> Settings:
+    """The session's index of the real corpus (tests/conftest.py)."""
+    return indexed_settings
 
 
 @pytest.fixture(scope="session")
-def briefing_assistant(briefing_settings: Settings) -> Assistant:
-    return Assistant.open(briefing_settings)
+def briefing_assistant(assistant: Assistant) -> Assistant:
+    return assistant
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +103,9 @@ def test_amnesty_note_states_the_boundary_citing_para_36(note: Callable[[str], B
     assert "S/2009/189#36" in refs(b, section)
     assert any("S/2004/616" in d for d in amnesty[0].details)
     assert any(e.rule_id.startswith("amnesty") for e in b.boundaries)
-    assert "S/2009/189#36" in {f"{s.doc_id}#{p}" for s in b.sources
-                               if s.marker in amnesty[0].markers for p in s.paragraphs}
+    assert "S/2009/189#36" in {
+        f"{s.doc_id}#{p}" for s in b.sources if s.marker in amnesty[0].markers for p in s.paragraphs
+    }
 
 
 def test_early_warning_note_draws_on_s_2011_552(note: Callable[[str], Briefing]) -> None:
@@ -122,9 +117,7 @@ def test_early_warning_note_draws_on_s_2011_552(note: Callable[[str], Briefing])
 
 
 @pytest.mark.parametrize("topic", [SPOILERS, AMNESTY, EARLY_WARNING])
-def test_no_sentence_is_cited_in_two_sections(
-    note: Callable[[str], Briefing], topic: str
-) -> None:
+def test_no_sentence_is_cited_in_two_sections(note: Callable[[str], Briefing], topic: str) -> None:
     b = note(topic)
     seen: dict[tuple[str, str], str] = {}
     by_marker = {s.marker: s.label for s in b.sources}
@@ -180,8 +173,9 @@ def test_uncovered_topic_yields_a_short_note_that_says_so(
 def test_context_names_the_corpus_lacks_are_open_questions(
     briefing_assistant: Assistant,
 ) -> None:
-    b = build_briefing(briefing_assistant, EARLY_WARNING, context="Meeting in Ulaanbaatar",
-                       length="short")
+    b = build_briefing(
+        briefing_assistant, EARLY_WARNING, context="Meeting in Ulaanbaatar", length="short"
+    )
     risks = b.section("risks")
     assert risks is not None and any("Ulaanbaatar" in n for n in risks.notes)
 
@@ -189,9 +183,14 @@ def test_context_names_the_corpus_lacks_are_open_questions(
 def test_progress_reports_each_section_as_it_is_built(briefing_assistant: Assistant) -> None:
     seen: list[str] = []
     build_briefing(briefing_assistant, EARLY_WARNING, length="short", progress=seen.append)
-    assert set(seen) >= {"Purpose", "What the guidance says", "Lessons and options for the "
-                         "mediator", "Normative boundaries that apply", "Risks and open "
-                         "questions", "Sources"}
+    assert set(seen) >= {
+        "Purpose",
+        "What the guidance says",
+        "Lessons and options for the mediator",
+        "Normative boundaries that apply",
+        "Risks and open questions",
+        "Sources",
+    }
 
 
 def test_empty_topic_and_unknown_length_are_rejected(briefing_assistant: Assistant) -> None:
@@ -235,8 +234,9 @@ def test_docx_has_headings_citations_and_the_sources_table(
     (table,) = document.tables
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["Marker", "Symbol", "Paragraph", "Title", "Date"]
-    assert rows[1:] == [[f"[{s.marker}]", s.doc_id, s.paragraph, s.title, s.date]
-                        for s in b.sources]
+    assert rows[1:] == [
+        [f"[{s.marker}]", s.doc_id, s.paragraph, s.title, s.date] for s in b.sources
+    ]
     assert any(r[1:3] == ["S/2009/189", "para. 36"] for r in rows)
 
 
@@ -255,8 +255,9 @@ def test_pdf_embeds_a_unicode_font_or_says_what_it_replaced(
     if export_module.unicode_font() is not None:
         assert "“" in text  # the typographic quotes of S/2011/552 survive
     monkeypatch.setattr(export_module, "unicode_font", lambda: None)
-    fallback = "\n".join(p.extract_text() for p in PdfReader(str(
-        to_pdf(b, tmp_path / "latin1.pdf"))).pages)
+    fallback = "\n".join(
+        p.extract_text() for p in PdfReader(str(to_pdf(b, tmp_path / "latin1.pdf"))).pages
+    )
     assert "Characters outside Latin-1 were replaced" in fallback
     assert 1 <= len(PdfReader(str(path)).pages) <= 4
 
@@ -294,8 +295,16 @@ def test_smollm2_note_keeps_citations_resolving_and_the_boundary_section(
     started = time.perf_counter()
     b = build_briefing(llm_assistant, AMNESTY, llm="openai:smollm2")
     record_timing("standard_smollm2_s", time.perf_counter() - started)
-    print(json.dumps({"mode": b.mode, "notices": b.notices,
-                      "sections": {s.kind: s.mode for s in b.sections}}, indent=1))
+    print(
+        json.dumps(
+            {
+                "mode": b.mode,
+                "notices": b.notices,
+                "sections": {s.kind: s.mode for s in b.sections},
+            },
+            indent=1,
+        )
+    )
     used = list(dict.fromkeys(reading_order_markers(b)))
     assert used and [s.marker for s in b.sources] == used
     for section in b.sections:
@@ -306,6 +315,5 @@ def test_smollm2_note_keeps_citations_resolving_and_the_boundary_section(
     for section in b.sections:
         if section.kind in ("key_points", "lessons", "risks") and section.mode == "extractive":
             assert not section.points or any(
-                section.title in n or "remaining sections are extractive" in n
-                for n in b.notices
+                section.title in n or "remaining sections are extractive" in n for n in b.notices
             ), section.title

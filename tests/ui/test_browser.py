@@ -92,7 +92,10 @@ def _serve(log_path: Path) -> Iterator[tuple[str, int]]:
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [str(mediation), "serve", "--port", str(port), "--host", "127.0.0.1"],
-            cwd=REPO, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -127,9 +130,16 @@ def browser() -> Iterator[object]:
     if not CHROMEDRIVER.exists():
         pytest.fail("/usr/bin/chromedriver is missing; apt-get install chromium chromium-driver")
     options = webdriver.ChromeOptions()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--window-size=1280,1800"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1800",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
@@ -145,8 +155,9 @@ def _visible(driver, css: str, timeout: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
 
     def find(d):
-        shown = [e for e in d.find_elements(By.CSS_SELECTOR, css)
-                 if e.is_displayed() and e.is_enabled()]
+        shown = [
+            e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed() and e.is_enabled()
+        ]
         return shown[0] if shown else False
 
     element = WebDriverWait(driver, timeout, poll_frequency=0.1).until(find)
@@ -231,8 +242,10 @@ def test_field_officer_asks_opens_a_citation_and_reads_the_paragraph(
             completes.append(done)
         rss = _rss_mb(pid)
         answers = browser.find_elements(By.CSS_SELECTOR, '[class*="st-key-answer-"]')
-        messages = [m.text[:120] for m in browser.find_elements(
-            By.CSS_SELECTOR, '[data-testid="stChatMessage"]')]
+        messages = [
+            m.text[:120]
+            for m in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stChatMessage"]')
+        ]
         assert len(answers) == 20, messages
     metrics = {
         "questions": len(completes),
@@ -275,11 +288,14 @@ def test_planted_document_runs_no_script_and_loads_nothing(
         assert "planted-note" in main.text
         _screenshot(browser, "web_planted.png")
         loaded = browser.execute_script(
-            "return performance.getEntriesByType('resource').map(e => e.name)")
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
         assert not [name for name in loaded if "127.0.0.1:9" in name or "x.png" in name]
         assert not browser.execute_script(
-            "return [...document.images].filter(i => i.src.includes('127.0.0.1:9')).length")
+            "return [...document.images].filter(i => i.src.includes('127.0.0.1:9')).length"
+        )
         assert not browser.execute_script(
-            "return [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length")
+            "return [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length"
+        )
         with pytest.raises(NoAlertPresentException):
             browser.switch_to.alert.text  # noqa: B018 - reading it is the check

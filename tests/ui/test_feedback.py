@@ -19,8 +19,14 @@ ANSWER = Answer(
     status="answered",
     answer="UN-endorsed agreements can never promise amnesty for war crimes [1].",
     citations=(
-        Citation(marker=1, doc_id="S/2009/189", paragraphs=("36",), section="III > H",
-                 quote="can never promise amnesties", supported=True),
+        Citation(
+            marker=1,
+            doc_id="S/2009/189",
+            paragraphs=("36",),
+            section="III > H",
+            quote="can never promise amnesties",
+            supported=True,
+        ),
     ),
     mode="extractive",
 )
@@ -36,11 +42,22 @@ def test_store_keeps_question_answer_citations_mode_and_rating(store: FeedbackSt
     saved = store.get("a1")
     assert saved is not None
     assert (saved.rating, saved.comment, saved.mode, saved.status) == (
-        "up", "clear", "extractive", "answered")
+        "up",
+        "clear",
+        "extractive",
+        "answered",
+    )
     assert saved.question == ANSWER.question and saved.answer == ANSWER.answer
-    assert saved.citations == ({"marker": 1, "doc_id": "S/2009/189", "paragraphs": ["36"],
-                                "section": "III > H", "quote": "can never promise amnesties",
-                                "supported": True},)
+    assert saved.citations == (
+        {
+            "marker": 1,
+            "doc_id": "S/2009/189",
+            "paragraphs": ["36"],
+            "section": "III > H",
+            "quote": "can never promise amnesties",
+            "supported": True,
+        },
+    )
     assert saved.created and saved.updated
 
 
@@ -52,7 +69,9 @@ def test_rating_again_updates_the_same_answer_instead_of_adding_one(
     store.save(FeedbackRecord.from_answer("a2", ANSWER, None, "no rating, just a comment"))
     records = store.all()
     assert [(r.answer_id, r.rating, r.comment) for r in records] == [
-        ("a1", "down", "wrong paragraph"), ("a2", None, "no rating, just a comment")]
+        ("a1", "down", "wrong paragraph"),
+        ("a2", None, "no rating, just a comment"),
+    ]
 
 
 def test_empty_store_has_no_records_and_creates_no_file(tmp_path: Path) -> None:

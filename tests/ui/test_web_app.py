@@ -34,8 +34,20 @@ def _turns(at: AppTest) -> list:
 
 def _texts(at: AppTest) -> list[str]:
     """Every piece of text the page sends to the browser as markdown (labels included)."""
-    values = [e.value for kind in ("markdown", "caption", "title", "subheader", "error",
-                                   "warning", "info", "success") for e in getattr(at, kind)]
+    values = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "title",
+            "subheader",
+            "error",
+            "warning",
+            "info",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
     values += [b.label for b in at.button] + [e.label for e in at.expander]
     return [str(v) for v in values]
 

@@ -181,8 +181,10 @@ def _source_body(assistant: Assistant, citation: Citation, passage: Passage | No
             )
             continue
         with st.container(key=f"source-text-{citation.marker}-{index}"):
-            st.markdown(f"**{escape(cite_label(citation.doc_id, (label,)))}**  \n"
-                        + highlighted(text, citation.quote))
+            st.markdown(
+                f"**{escape(cite_label(citation.doc_id, (label,)))}**  \n"
+                + highlighted(text, citation.quote)
+            )
     first = citation.paragraphs[0] if citation.paragraphs else None
     st.page_link(
         "library.py",
@@ -207,11 +209,19 @@ def _feedback(answer: Answer, turn_id: str) -> None:
     saved = state.ratings().get(turn_id, {})
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         st.feedback(
-            "thumbs", key=f"fb-{turn_id}", default=saved.get("rating"),
-            on_change=_save_feedback, args=(answer, turn_id),
+            "thumbs",
+            key=f"fb-{turn_id}",
+            default=saved.get("rating"),
+            on_change=_save_feedback,
+            args=(answer, turn_id),
         )
         st.text_input(
-            "Comment (optional)", key=f"fbc-{turn_id}", value=saved.get("comment", ""),
-            placeholder="What was wrong or missing?", label_visibility="collapsed",
-            on_change=_save_feedback, args=(answer, turn_id), max_chars=2000,
+            "Comment (optional)",
+            key=f"fbc-{turn_id}",
+            value=saved.get("comment", ""),
+            placeholder="What was wrong or missing?",
+            label_visibility="collapsed",
+            on_change=_save_feedback,
+            args=(answer, turn_id),
+            max_chars=2000,
         )

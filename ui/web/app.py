@@ -26,8 +26,9 @@ st.set_page_config(
 page = st.navigation(
     [
         st.Page(HERE / "chat.py", title="Ask", icon=":material/forum:", default=True),
-        st.Page(HERE / "library.py", title="Library", icon=":material/menu_book:",
-                url_path="library"),
+        st.Page(
+            HERE / "library.py", title="Library", icon=":material/menu_book:", url_path="library"
+        ),
     ],
     position="top",
 )

@@ -48,8 +48,11 @@ def _title_row() -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.title("Ask the guidance", anchor=False)
         st.button(
-            "New conversation", icon=":material/add_comment:", key="new_conversation",
-            on_click=state.new_conversation, disabled=not state.turns(),
+            "New conversation",
+            icon=":material/add_comment:",
+            key="new_conversation",
+            on_click=state.new_conversation,
+            disabled=not state.turns(),
         )
     active = state.filters()
     if active is not None:
@@ -61,8 +64,11 @@ def _examples() -> None:
     with st.container(horizontal=True, gap="small"):
         for index, example in enumerate(EXAMPLES):
             st.button(
-                example, key=f"example-{index}", icon=":material/help:",
-                on_click=st.session_state.__setitem__, args=("example_question", example),
+                example,
+                key=f"example-{index}",
+                icon=":material/help:",
+                on_click=st.session_state.__setitem__,
+                args=("example_question", example),
             )
 
 

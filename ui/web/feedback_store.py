@@ -38,8 +38,16 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 _COLUMNS = (
-    "answer_id", "created", "updated", "rating", "comment",
-    "question", "answer", "status", "mode", "citations",
+    "answer_id",
+    "created",
+    "updated",
+    "rating",
+    "comment",
+    "question",
+    "answer",
+    "status",
+    "mode",
+    "citations",
 )
 
 

@@ -38,8 +38,14 @@ def render() -> None:
 
 def _table(documents: list[DocumentSummary]) -> None:
     rows = [
-        {"Symbol": d.doc_id, "Title": d.title, "Kind": d.kind, "Date": d.date,
-         "Paragraphs": f"{d.first_label} – {d.last_label}", "Passages": d.chunks}
+        {
+            "Symbol": d.doc_id,
+            "Title": d.title,
+            "Kind": d.kind,
+            "Date": d.date,
+            "Paragraphs": f"{d.first_label} – {d.last_label}",
+            "Passages": d.chunks,
+        }
         for d in documents
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -58,8 +64,13 @@ def _selection(documents: list[DocumentSummary]) -> tuple[str | None, str | None
             st.warning(f"{escape(link[0])} is not in the library (removed or renamed?).")
     titles = {d.doc_id: d.title for d in documents}
     doc_id = st.selectbox(
-        "Read a document", ids, index=None, key="library_doc", placeholder="Choose a document",
-        format_func=lambda d: f"{d} — {titles[d][:80]}", on_change=_chosen,
+        "Read a document",
+        ids,
+        index=None,
+        key="library_doc",
+        placeholder="Choose a document",
+        format_func=lambda d: f"{d} — {titles[d][:80]}",
+        on_change=_chosen,
     )
     return doc_id, st.session_state.get("library_para") if doc_id else None
 
@@ -77,9 +88,13 @@ def _chosen() -> None:
 def _reader(assistant: Assistant, document: DocumentSummary, para: str | None) -> None:
     passages = assistant.document_passages(document.doc_id)
     st.subheader(escape(document.title), anchor=False)
-    facts = (document.doc_id, document.kind, document.date or "undated",
-             f"{len(passages)} passages",
-             f"paragraphs {document.first_label}–{document.last_label}")
+    facts = (
+        document.doc_id,
+        document.kind,
+        document.date or "undated",
+        f"{len(passages)} passages",
+        f"paragraphs {document.first_label}–{document.last_label}",
+    )
     st.caption(" · ".join(escape(fact) for fact in facts))
     target = next((i for i, p in enumerate(passages) if para and para in p.paragraphs), None)
     if para and target is None:

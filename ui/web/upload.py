@@ -160,6 +160,9 @@ def ingest_upload(settings: Settings, name: str, data: bytes) -> UploadResult:
         result.status, "was added"
     )
     return UploadResult(
-        name, True, f"{name} {verb} as {result.doc_id} ({result.chunks} passages); "
-        "it is now searchable.", doc_id=result.doc_id, warnings=warnings,
+        name,
+        True,
+        f"{name} {verb} as {result.doc_id} ({result.chunks} passages); it is now searchable.",
+        doc_id=result.doc_id,
+        warnings=warnings,
     )
