@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from assistant.answer import AnswerChain, AskInput
 from assistant.boundaries import BoundaryGuard
 from assistant.catalog import index_status, load_catalog
 from assistant.config import Settings
-from assistant.errors import IndexMissing
+from assistant.errors import ConfigError, IndexMissing
 from assistant.lexical import LexicalIndex
 from assistant.models import SENTENCES, build_embeddings, build_vectorstore
 from assistant.retrieval import HybridRetriever
@@ -29,6 +30,19 @@ from assistant.types import (
 )
 
 BOUNDARIES_FILE = "boundaries.yaml"
+# The project's own rules, used when a corpus folder brings none: the guard is never off.
+DEFAULT_BOUNDARIES = Path(__file__).resolve().parent.parent / "guidance_docs" / BOUNDARIES_FILE
+
+
+def boundaries_file(settings: Settings) -> Path:
+    """The corpus folder's boundaries.yaml, else the project's; ConfigError when neither exists."""
+    for candidate in (settings.docs_dir / BOUNDARIES_FILE, DEFAULT_BOUNDARIES):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"No {BOUNDARIES_FILE} in {settings.docs_dir}; copy guidance_docs/{BOUNDARIES_FILE} "
+        "there. The assistant does not answer without its boundary rules."
+    )
 
 
 class Assistant:
@@ -42,7 +56,7 @@ class Assistant:
         self.embeddings = build_embeddings(settings)
         self.vectorstore = build_vectorstore(settings, self.embeddings)
         self.sentences = build_vectorstore(settings, self.embeddings, SENTENCES)
-        self.guard = BoundaryGuard.load(settings.docs_dir / BOUNDARIES_FILE)
+        self.guard = BoundaryGuard.load(boundaries_file(settings))
         self.retriever = HybridRetriever(
             vectorstore=self.vectorstore,
             sentences=self.sentences,
