@@ -208,6 +208,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
     def _extractive(
         self, question: str, vector: list[float], passages: Sequence[Passage], required: list[int]
     ) -> tuple[str, list[Any]]:
+        self.scorer.prime(self.retriever.sentence_vectors([p.meta.chunk_id for p in passages]))
         points = self.scorer.points(question, vector, passages)
         chosen = extractive.select_points(points, required=required)
         return extractive.compose(chosen, passages)

@@ -8,7 +8,7 @@ Deterministic, fast, and it never says anything the documents do not say.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +36,13 @@ class SentenceScorer:
         self.embeddings = embeddings
         self._cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+
+    def prime(self, known: Mapping[str, Sequence[float]]) -> None:
+        """Add vectors computed elsewhere (the index's sentence vectors) to the cache."""
+        if len(self._cache) + len(known) > self._cache_size:
+            self._cache.clear()
+        for sentence, vector in known.items():
+            self._cache.setdefault(sentence, np.asarray(vector))
 
     def vectors(self, sentences: Sequence[str]) -> np.ndarray:
         missing = [s for s in dict.fromkeys(sentences) if s not in self._cache]

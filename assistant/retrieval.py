@@ -181,6 +181,15 @@ class HybridRetriever(BaseRetriever):
             out.append(Document(id=doc.id, page_content=doc.page_content, metadata=meta))
         return out
 
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
+        """Stored sentence vectors of these chunks (text -> vector): no re-encoding at answer time."""
+        if self.sentences is None or not chunk_ids:
+            return {}
+        got = self.sentences._collection.get(
+            where={"chunk_id": {"$in": chunk_ids}}, include=["documents", "embeddings"]
+        )
+        return dict(zip(got["documents"], got["embeddings"], strict=True))
+
     def fetch_refs(self, refs: tuple[str, ...] | list[str]) -> list[Document]:
         """The chunks of given `doc_id#label` references (boundary sources), in that order."""
         out: list[Document] = []

@@ -72,14 +72,22 @@ class ChunkStore:
 
     def index_document(self, doc_id: str, docs: list[Document]) -> IndexingResult:
         """Upsert one document's chunks and their sentences; stale ones of the doc are deleted."""
+        sentences = sentence_documents(docs)
+        # One batch per document and collection: incremental cleanup runs after every batch and
+        # would delete (then re-embed) the document's chunks that a later batch still holds.
         kwargs: dict[str, Any] = {
             "cleanup": "incremental",
             "source_id_key": "doc_id",
             "key_encoder": "sha256",
-            "batch_size": 256,
         }
-        result = index(docs, self.records, self.vectorstore, **kwargs)
-        index(sentence_documents(docs), self.sentence_records, self.sentences, **kwargs)
+        result = index(docs, self.records, self.vectorstore, batch_size=max(len(docs), 1), **kwargs)
+        index(
+            sentences,
+            self.sentence_records,
+            self.sentences,
+            batch_size=max(len(sentences), 1),
+            **kwargs,
+        )
         return result
 
     def delete_document(self, doc_id: str) -> int:

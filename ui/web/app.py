@@ -1,7 +1,8 @@
 """The web app for field staff: `mediation serve` runs this script with Streamlit.
 
 Wiring only: page setup, the sidebar (filters, answer mode, index status) shared by both
-pages, and navigation between Ask (chat.py) and Library (library.py).
+pages, and navigation between Ask (chat.py), Library (library.py) and Briefing
+(briefing_page.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ page = st.navigation(
         st.Page(HERE / "chat.py", title="Ask", icon=":material/forum:", default=True),
         st.Page(
             HERE / "library.py", title="Library", icon=":material/menu_book:", url_path="library"
+        ),
+        st.Page(
+            HERE / "briefing_page.py",
+            title="Briefing",
+            icon=":material/description:",
+            url_path="briefing",
         ),
     ],
     position="top",

@@ -1,0 +1,94 @@
+"""Briefing page: a mission head builds a cited note on a topic, previews it, downloads it.
+
+Wiring only: the note is built by `assistant.briefing.build_briefing` (progress per section),
+rendered with the same escaped markdown and citation links as chat answers, and exported with
+`assistant.briefing_export` (Markdown, DOCX, PDF).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.briefing import build_briefing
+from assistant.briefing_export import default_filename, export, to_markdown
+from assistant.briefing_types import Briefing
+from assistant.errors import AssistantError
+from ui.web import state
+from ui.web.safe_text import answer_markdown, escape_inline, library_link
+
+_FORMATS = {
+    "md": ("Markdown", "text/markdown"),
+    "docx": (
+        "Word (DOCX)",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": ("PDF", "application/pdf"),
+}
+
+
+def render() -> None:
+    st.title("Briefing note")
+    st.caption(
+        "A one-to-three page note on a topic, every point cited to the paragraph. It supports, "
+        "and does not replace, the judgement of the mission."
+    )
+    assistant = state.assistant()
+    if assistant is None:
+        return
+    with st.form("briefing"):
+        topic = st.text_input("Topic", placeholder="managing spoilers in the final stage of talks")
+        context = st.text_area("Context (optional)", placeholder="situation, audience", height=80)
+        length = st.radio("Length", ["standard", "short"], horizontal=True)
+        submitted = st.form_submit_button("Build the note", type="primary")
+    if submitted:
+        bar = st.progress(0.0, text="Retrieving…")
+        steps = iter(range(1, 8))
+
+        def progress(section: str) -> None:
+            bar.progress(min(next(steps, 7) / 7, 1.0), text=f"Building: {section}")
+
+        try:
+            note = build_briefing(assistant, topic, context, length, progress=progress)  # type: ignore[arg-type]
+        except AssistantError as exc:
+            bar.empty()
+            st.error(str(exc))
+            return
+        bar.empty()
+        st.session_state["briefing"] = note
+    note = st.session_state.get("briefing")
+    if isinstance(note, Briefing):
+        _preview(note)
+        _downloads(note)
+
+
+def _preview(note: Briefing) -> None:
+    links = {
+        s.marker: library_link(s.doc_id, s.paragraphs[0] if s.paragraphs else None)
+        for s in note.sources
+    }
+    for notice in note.notices:
+        st.warning(escape_inline(notice))
+    with st.container(border=True):
+        st.markdown(answer_markdown(to_markdown(note), links.get))
+
+
+def _downloads(note: Briefing) -> None:
+    columns = st.columns(len(_FORMATS))
+    for column, (fmt, (label, mime)) in zip(columns, _FORMATS.items(), strict=True):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = export(note, fmt, Path(tmp) / default_filename(note, fmt).name)
+            data = path.read_bytes()
+        column.download_button(
+            f"Download {label}",
+            data,
+            file_name=default_filename(note, fmt).name,
+            mime=mime,
+            key=f"download-{fmt}",
+        )
+
+
+if __name__ == "__main__":
+    render()
