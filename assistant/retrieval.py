@@ -182,7 +182,7 @@ class HybridRetriever(BaseRetriever):
         return out
 
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, list[float]]:
-        """Stored sentence vectors of these chunks (text -> vector): no re-encoding at answer time."""
+        """Stored sentence vectors of these chunks (text -> vector), so answers do not re-encode."""
         if self.sentences is None or not chunk_ids:
             return {}
         got = self.sentences._collection.get(
