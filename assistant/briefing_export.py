@@ -64,7 +64,7 @@ def source_rows(b: Briefing) -> list[tuple[str, str, str, str, str]]:
     return [(f"[{s.marker}]", s.doc_id, s.paragraph, s.title, s.date) for s in b.sources]
 
 
-def _items(section: BriefingSection) -> Iterator[tuple[str, str, str, list[str]]]:
+def section_items(section: BriefingSection) -> Iterator[tuple[str, str, str, list[str]]]:
     """(kind, lead, text, details) in reading order: intro, points or prose, notes.
 
     Kinds: "para" (plain), "point" (bullet with markers), "label" (a bold run-in heading),
@@ -89,7 +89,7 @@ def to_markdown(b: Briefing) -> str:
         lines += [f"**Context:** {b.context}", ""]
     for i, section in enumerate(b.sections, start=1):
         lines += [f"## {heading(i, section)}", ""]
-        for kind, lead, text, details in _items(section):
+        for kind, lead, text, details in section_items(section):
             if kind == "point":
                 lines.append(f"- **{lead}.** {text}" if lead else f"- {text}")
                 lines += [f"  - {d}" for d in details]
@@ -132,7 +132,7 @@ def to_docx(b: Briefing, path: Path | str) -> Path:
         para.add_run(b.context)
     for i, section in enumerate(b.sections, start=1):
         doc.add_heading(heading(i, section), level=2)
-        for kind, lead, text, details in _items(section):
+        for kind, lead, text, details in section_items(section):
             para = doc.add_paragraph(style="List Bullet" if kind in ("point", "note") else None)
             if lead:
                 para.add_run(f"{lead}. ").bold = True
@@ -219,7 +219,7 @@ def to_pdf(b: Briefing, path: Path | str) -> Path:
     for i, section in enumerate(b.sections, start=1):
         pdf.ln(2)
         write(heading(i, section), "B", 13)
-        for kind, lead, content, details in _items(section):
+        for kind, lead, content, details in section_items(section):
             if kind == "point":
                 write(content, indent=4, lead=f"•  {lead + '. ' if lead else ''}")
                 for detail in details:

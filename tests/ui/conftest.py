@@ -37,14 +37,9 @@ def corpus_settings(data_dir: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def corpus_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding the whole seed corpus, ingested for real (about 40 s)."""
-    from ingest.pipeline import ingest
-
-    data_dir = tmp_path_factory.mktemp("webdata") / "data"
-    report = ingest(corpus_settings(data_dir))
-    assert not report.failed, report.failed
-    return data_dir
+def corpus_data_dir(indexed_settings: Settings) -> Path:
+    """The session's data directory holding the whole seed corpus (tests/conftest.py)."""
+    return indexed_settings.data_dir
 
 
 @pytest.fixture

@@ -13,7 +13,16 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.briefing import build_briefing
-from assistant.briefing_export import default_filename, export, to_markdown
+from assistant.briefing_export import (
+    SOURCE_COLUMNS,
+    default_filename,
+    export,
+    heading,
+    meta_line,
+    section_items,
+    source_rows,
+    title_line,
+)
 from assistant.briefing_types import Briefing
 from assistant.errors import AssistantError
 from ui.web import state
@@ -38,7 +47,7 @@ def render() -> None:
     assistant = state.assistant()
     if assistant is None:
         return
-    with st.form("briefing"):
+    with st.form("briefing_form"):
         topic = st.text_input("Topic", placeholder="managing spoilers in the final stage of talks")
         context = st.text_area("Context (optional)", placeholder="situation, audience", height=80)
         length = st.radio("Length", ["standard", "short"], horizontal=True)
@@ -57,22 +66,43 @@ def render() -> None:
             st.error(str(exc))
             return
         bar.empty()
-        st.session_state["briefing"] = note
-    note = st.session_state.get("briefing")
+        st.session_state["briefing_note"] = note
+    note = st.session_state.get("briefing_note")
     if isinstance(note, Briefing):
         _preview(note)
         _downloads(note)
 
 
 def _preview(note: Briefing) -> None:
+    """The note as the reader sees it: sections, cited points linking to the Library, sources."""
     links = {
         s.marker: library_link(s.doc_id, s.paragraphs[0] if s.paragraphs else None)
         for s in note.sources
     }
-    for notice in note.notices:
-        st.warning(escape_inline(notice))
     with st.container(border=True):
-        st.markdown(answer_markdown(to_markdown(note), links.get))
+        st.subheader(escape_inline(title_line(note)))
+        st.caption(escape_inline(meta_line(note)))
+        for i, section in enumerate(note.sections, start=1):
+            st.markdown(f"#### {escape_inline(heading(i, section))}")
+            lines = []
+            for kind, lead, text, details in section_items(section):
+                if kind == "point":
+                    lines.append(f"- {lead}. {text}" if lead else f"- {text}")
+                    lines += [f"- {d}" for d in details]
+                elif kind == "note":
+                    lines.append(f"- {text}")
+                else:
+                    lines += ["", text, ""]
+            st.markdown(answer_markdown("\n".join(lines), links.get))
+        if note.sources:
+            st.markdown("#### Sources")
+            st.dataframe(
+                [dict(zip(SOURCE_COLUMNS, row, strict=True)) for row in source_rows(note)],
+                hide_index=True,
+            )
+        for notice in note.notices:
+            st.warning(escape_inline(notice))
+        st.caption(escape_inline(note.closing))
 
 
 def _downloads(note: Briefing) -> None:
