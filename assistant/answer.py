@@ -25,7 +25,15 @@ from assistant.errors import InvalidQuestion, LLMUnavailable
 from assistant.evidence import unknown_names, vocabulary
 from assistant.followup import standalone_question
 from assistant.retrieval import HybridRetriever
-from assistant.types import Answer, BoundaryEvent, Passage, RetrievalFilter, Status, Turn
+from assistant.types import (
+    Answer,
+    BoundaryEvent,
+    Passage,
+    RetrievalFilter,
+    Status,
+    Turn,
+    body_text,
+)
 
 NO_EVIDENCE = (
     "The guidance documents do not cover this question. The closest passages are listed below; "
@@ -108,6 +116,19 @@ class AnswerChain(Runnable[AskInput, Answer]):
         docs = self.retriever.search(standalone, vector, k, ask.filters)
         evidence = max((float(d.metadata.get("similarity", 0.0)) for d in docs), default=0.0)
         docs = self._with_pinned(docs, pre, vector, k)
+        # A passage that talks to the assistant ("ignore previous instructions ...") is content
+        # planted in a document, not guidance: it is never quoted or shown to a model.
+        planted = [d for d in docs if self.guard.is_injection(body_text(d))]
+        if planted:
+            docs = [d for d in docs if d not in planted]
+            notices.append(
+                f"Left out {len(planted)} passage(s) that contain instructions addressed to the "
+                "assistant rather than guidance: "
+                + ", ".join(
+                    f"{d.metadata.get('doc_id')}#{d.metadata.get('paragraphs')}" for d in planted
+                )
+                + "."
+            )
         passages = tuple(Passage.from_document(d, rank) for rank, d in enumerate(docs, start=1))
         retrieved_ms = (time.perf_counter() - started) * 1000
 

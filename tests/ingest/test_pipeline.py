@@ -236,3 +236,13 @@ def test_ingest_and_query_through_a_chroma_server(tmp_path: Path) -> None:
 
 def test_project_root_is_importable() -> None:
     assert (ROOT / "pyproject.toml").exists()
+
+
+def test_rebuild_starts_clean_and_reindexes_everything(tmp_path: Path) -> None:
+    docs = corpus_copy(tmp_path, SMALL)
+    settings = Settings(data_dir=tmp_path / "data", docs_dir=docs)
+    first = ingest(settings)
+    again = ingest(settings, rebuild=True)
+    assert again.embedded == first.embedded == first.chunks
+    ids, keys, chunk_ids = state(settings)
+    assert ids == keys and len(chunk_ids) == len(set(chunk_ids)) == first.chunks
