@@ -221,8 +221,10 @@ def test_field_officer_asks_opens_a_citation_and_reads_the_paragraph(
 
         _visible(browser, '[class*="st-key-chip-"] button').click()
         paragraph = _visible(browser, '[class*="st-key-source-text-"]')
-        assert "S/2009/189, para." in paragraph.text
-        assert "amnest" in paragraph.text.lower() and len(paragraph.text) > 200
+        # textContent: Selenium's visible-text heuristic sometimes drops the bold label line
+        shown = paragraph.get_attribute("textContent") or ""
+        assert "S/2009/189, para." in shown
+        assert "amnest" in shown.lower() and len(shown) > 200
         assert paragraph.find_elements(By.CSS_SELECTOR, ".stMarkdownColoredBackground")  # quote
         _screenshot(browser, "web_source.png")
 
