@@ -17,7 +17,11 @@ extras=""
 stamp="$venv/.installed-$profile-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing the project$extras (torch pinned by constraints.txt; first run compiles llama.cpp)"
-  "$venv/bin/pip" install -q -c constraints.txt -e ".$extras" 2>&1 | grep -v "^WARNING: Location" || true
+  if ! "$venv/bin/pip" install -q -c constraints.txt -e ".$extras" > "$venv/pip.log" 2>&1; then
+    grep -v "^WARNING: Location" "$venv/pip.log" | tail -40
+    echo "pip install failed (full log: $venv/pip.log)" >&2
+    exit 1
+  fi
   "$venv/bin/python" -c "import assistant, ingest, ui, evals, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
   touch "$stamp"
 fi
