@@ -22,8 +22,9 @@ from assistant.boundaries import BoundaryGuard, PreCheck
 from assistant.citations import check_citations, has_supported_citation
 from assistant.config import Settings
 from assistant.errors import InvalidQuestion, LLMUnavailable
-from assistant.evidence import unknown_names, vocabulary
+from assistant.evidence import unknown_names
 from assistant.followup import standalone_question
+from assistant.llm import mode_name
 from assistant.retrieval import HybridRetriever
 from assistant.types import (
     Answer,
@@ -184,7 +185,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
         model = self.chat_model(ask.llm)
         text, citations, mode = "", [], "extractive"
         if model is not None:
-            mode = f"llm:{getattr(model, 'model_name', None) or getattr(model, 'model', 'model')}"
+            mode = mode_name(ask.llm or self.settings.llm)
             text, citations, llm_notices = yield from self._generate(model, question, passages, pre)
             notices.extend(llm_notices)
         if not text:
@@ -201,14 +202,9 @@ class AnswerChain(Runnable[AskInput, Answer]):
         yield finish(status, text, citations, mode, post.events)
 
     def vocabulary(self) -> frozenset[str]:
-        """Words of every indexed chunk (from the lexical index), computed once per index."""
+        """Words of every indexed chunk ({} without a lexical index)."""
         lexical = self.retriever.lexical
-        if lexical is None:
-            return frozenset()
-        if getattr(self, "_vocab_for", None) is not lexical:
-            self._vocab = vocabulary(d.page_content for d in lexical.documents)
-            self._vocab_for = lexical
-        return self._vocab
+        return lexical.vocabulary if lexical is not None else frozenset()
 
     # ------------------------------------------------------------------------------------------
     def _with_pinned(
@@ -223,7 +219,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
         ]
         if not missing:
             return docs
-        pinned = self.retriever._with_similarity(vector, [(0.0, d) for d in missing])
+        pinned = self.retriever.with_similarity(vector, [(0.0, d) for d in missing])
         return (pinned + docs)[: max(k, len(pinned))]
 
     def _extractive(

@@ -57,6 +57,7 @@ from assistant.briefing_types import (
 )
 from assistant.errors import ConfigError, InvalidQuestion, LLMUnavailable
 from assistant.extractive import Point, select_points
+from assistant.llm import mode_name
 from assistant.text import content_terms, split_sentences
 from assistant.types import BoundaryEvent, Passage, cite_label
 
@@ -114,9 +115,7 @@ class _Builder:
         self.progress = progress
         self.model: Any = assistant.chain.chat_model(llm)
         self.mode = "extractive"
-        self.model_label = getattr(self.model, "model_name", None) or getattr(
-            self.model, "model_path", "model"
-        )
+        self.llm_mode = mode_name(llm or assistant.settings.llm)
         self.used: set[str] = set()  # normalized sentences already cited somewhere
         self.cited: dict[str, int] = {}  # doc_id#labels -> times cited so far
         self.notices: list[str] = []
@@ -361,7 +360,7 @@ class _Builder:
         draft.citations = list(prose.citations)
         for c in prose.citations:
             self._mark(prose.shown[c.marker - 1], split_sentences(c.quote))
-        self.mode = f"llm:{self.model_label}"
+        self.mode = self.llm_mode
         return True
 
     # -- bookkeeping -------------------------------------------------------------------------

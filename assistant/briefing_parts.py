@@ -93,13 +93,13 @@ def section_prose(
 
 def unknown_topic_words(assistant: Assistant, topic: str) -> list[str]:
     """Words of the topic that no indexed text contains, in any inflection."""
-    stems = {stem(v) for v in assistant.chain.vocabulary()}
+    stems = {stem(v) for v in assistant.vocabulary()}
     return [w for w in topic_words(topic) if stem(w) not in stems]
 
 
 def unmentioned(assistant: Assistant, topic: str, context: str) -> list[str]:
     """The topic's unknown words and the context's unknown names and numbers."""
-    names = unknown_names(context, assistant.chain.vocabulary())
+    names = unknown_names(context, assistant.vocabulary())
     return list(dict.fromkeys(unknown_topic_words(assistant, topic) + names))
 
 

@@ -11,6 +11,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.types import DocumentSummary, IndexStatus
@@ -24,20 +25,25 @@ def _marker(settings: Settings) -> Path:
     return settings.data_dir / "ingest.incomplete"
 
 
-def load_catalog(settings: Settings) -> dict[str, DocumentSummary]:
-    """doc_id -> summary of every indexed document ({} before the first ingest)."""
+def _read(settings: Settings) -> dict[str, Any]:
     path = _catalog_path(settings)
     if not path.is_file():
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _documents(data: dict[str, Any]) -> dict[str, DocumentSummary]:
     return {d["doc_id"]: DocumentSummary.model_validate(d) for d in data.get("documents", [])}
 
 
+def load_catalog(settings: Settings) -> dict[str, DocumentSummary]:
+    """doc_id -> summary of every indexed document ({} before the first ingest)."""
+    return _documents(_read(settings))
+
+
 def catalog_fingerprint(settings: Settings) -> str:
-    path = _catalog_path(settings)
-    if not path.is_file():
-        return ""
-    return str(json.loads(path.read_text(encoding="utf-8")).get("fingerprint", ""))
+    return str(_read(settings).get("fingerprint", ""))
 
 
 def save_catalog(
@@ -65,14 +71,11 @@ def mark_complete(settings: Settings) -> None:
 
 
 def index_status(settings: Settings) -> IndexStatus:
-    documents = load_catalog(settings)
-    last = ""
-    path = _catalog_path(settings)
-    if path.is_file():
-        last = str(json.loads(path.read_text(encoding="utf-8")).get("last_ingest", ""))
+    data = _read(settings)
+    documents = _documents(data)
     return IndexStatus(
         documents=len(documents),
         chunks=sum(d.chunks for d in documents.values()),
-        last_ingest=last,
+        last_ingest=str(data.get("last_ingest", "")),
         complete=not _marker(settings).exists(),
     )

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import bm25s
 import numpy as np
 from langchain_core.documents import Document
+
+from assistant.evidence import vocabulary
 
 _CHUNKS = "chunks.jsonl"
 
@@ -39,6 +42,11 @@ class LexicalIndex:
         self._documents = documents
         self._stem = _stemmer()
         self.by_chunk_id = {str(d.metadata.get("chunk_id")): d for d in documents}
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Lower-cased words of every indexed chunk (what `evidence.unknown_names` checks)."""
+        return vocabulary(d.page_content for d in self._documents)
 
     @property
     def documents(self) -> list[Document]:

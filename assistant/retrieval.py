@@ -159,9 +159,9 @@ class HybridRetriever(BaseRetriever):
             chosen.append((fused[key], doc))
             if len(chosen) == k:
                 break
-        return self._with_similarity(vector, chosen)
+        return self.with_similarity(vector, chosen)
 
-    def _with_similarity(
+    def with_similarity(
         self, vector: list[float], chosen: list[tuple[float, Document]]
     ) -> list[Document]:
         """Attach fused score and cosine similarity (from the stored vectors, no re-embedding)."""

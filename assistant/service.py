@@ -133,6 +133,10 @@ class Assistant:
         text = " ".join(p.text for p in pieces)
         return pieces[0].model_copy(update={"text": text})
 
+    def vocabulary(self) -> frozenset[str]:
+        """Words of every indexed chunk: what a question or topic can be checked against."""
+        return self.chain.vocabulary()
+
     def status(self) -> IndexStatus:
         return index_status(self.settings)
 

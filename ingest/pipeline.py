@@ -16,10 +16,12 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
+from assistant import catalog
 from assistant.config import Settings
 from assistant.errors import ConfigError, DocumentError
 from assistant.lexical import LexicalIndex
 from assistant.models import build_embeddings, build_token_counter
+from assistant.types import DocumentSummary
 from ingest import records
 from ingest.chunking import chunk_document
 from ingest.loaders import SUPPORTED, load
@@ -92,13 +94,13 @@ def ingest(
     store = ChunkStore(settings, embeddings, on_embedded=progress.embedded)
     if rebuild:
         store.reset()
-    records.mark_incomplete(settings)
+    catalog.mark_incomplete(settings)
     previous = records.load_documents(settings)
     report = IngestReport()
     count = build_token_counter(settings.embedding_model)
     progress.start(len(files))
     seen_ids: dict[str, Path] = {}
-    current: dict[str, records.DocumentRecord] = {}
+    current: dict[str, DocumentSummary] = {}
     for folder, file in files:
         progress.document(file.name)
         if file.suffix.lower() not in SUPPORTED:
@@ -182,7 +184,7 @@ def ingest(
     # The fingerprint always covers the default folders, whatever this run was given, so an
     # upload does not make the next `--if-stale` redo the corpus.
     records.save_documents(settings, current, default_paths(settings))
-    records.mark_complete(settings)
+    catalog.mark_complete(settings)
     report.seconds = time.perf_counter() - started
     return report
 

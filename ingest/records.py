@@ -22,10 +22,6 @@ FileStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
 # re-ingests (the indexing API re-embeds only the chunks whose text or metadata changed).
 PIPELINE_VERSION = "3"
 
-mark_incomplete = catalog.mark_incomplete
-mark_complete = catalog.mark_complete
-DocumentRecord = DocumentSummary
-
 
 class FileResult(BaseModel):
     """What happened to one file."""
