@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     # Retrieval
     k: int = Field(5, description="Passages returned per question.")
     candidates: int = Field(
-        30, description="Candidates taken from each of dense and lexical search."
+        30,
+        description="Candidates taken from each ranking (paragraphs, sentences, BM25) "
+        "before fusion.",
     )
     rrf_k: int = Field(
         10, description="Reciprocal-rank-fusion constant (tuned by bench/retrieval.py)."
@@ -91,12 +93,16 @@ class Settings(BaseSettings):
         SecretStr("not-needed"), description="API key for the OpenAI-compatible server."
     )
     llm_timeout_s: float = Field(
-        60.0, description="Seconds to wait for the language model before answering extractively."
+        60.0,
+        description="Seconds without output from the language model before the answer falls "
+        "back to extractive.",
     )
     llm_max_tokens: int = Field(400, description="Most tokens the language model may generate.")
     llm_temperature: float = Field(0.0, description="Sampling temperature of the language model.")
     llm_context_tokens: int = Field(
-        2048, description="Context window for in-process GGUF models (llamacpp:)."
+        2048,
+        description="Model context window; the prompt's passages are budgeted to fit it "
+        "(every backend; also the in-process model's n_ctx).",
     )
 
     # Limits
