@@ -12,7 +12,7 @@ if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 echo "==> ruff"
-"$venv/bin/ruff" check assistant ingest ui evals bench tests
+"$venv/bin/ruff" check assistant ingest interfaces evals bench tests
 echo "==> mypy (strict on assistant/, ingest/, evals/)"
 "$venv/bin/mypy"
 echo "==> pytest"

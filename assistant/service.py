@@ -12,14 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import AnswerChain, AskInput
-from assistant.boundaries import BoundaryGuard
-from assistant.catalog import index_status, load_catalog
+from assistant.answer.chain import AnswerChain, AskInput
 from assistant.config import Settings
 from assistant.errors import ConfigError, IndexMissing
-from assistant.lexical import LexicalIndex
-from assistant.models import SENTENCES, build_embeddings, build_vectorstore
-from assistant.retrieval import HybridRetriever
+from assistant.guard.engine import BoundaryGuard
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.store.catalog import index_status, load_catalog
+from assistant.store.chroma import SENTENCES, build_vectorstore
+from assistant.store.embeddings import build_embeddings
+from assistant.store.lexical import LexicalIndex
 from assistant.types import (
     Answer,
     DocumentSummary,
@@ -152,7 +153,7 @@ class Assistant:
 
 @lru_cache(maxsize=4)
 def _cached_chat_model(settings: Settings, spec: str) -> Any:
-    from assistant.llm import build_chat_model
+    from assistant.answer.llm import build_chat_model
 
     return build_chat_model(settings, spec)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -125,3 +126,11 @@ def approx_tokens(text: str) -> int:
     budgets safe for denser text (document symbols, numbers, names) without a tokenizer.
     """
     return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    """Lower-cased words of the indexed texts."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(re.findall(r"[a-z0-9]+", text.lower()))
+    return frozenset(words)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import resource
 from pathlib import Path
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.config import Settings
 

@@ -18,7 +18,7 @@ from bench.common import CORPUS, peak_rss_mb
 
 
 def main() -> None:
-    from assistant.models import build_embeddings
+    from assistant.store.embeddings import build_embeddings
     from ingest.chunking import sentence_documents
     from ingest.manifest import load_manifest
     from ingest.pipeline import ingest, parse_file

@@ -54,8 +54,8 @@ def scale_index(assistant, size: int) -> tuple[object, list[float]]:  # type: ig
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
 
-    from assistant.lexical import LexicalIndex
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.store.lexical import LexicalIndex
 
     base = assistant.vectorstore.get(include=["documents", "metadatas", "embeddings"])
     rng = np.random.default_rng(0)
@@ -103,8 +103,11 @@ def scale_index(assistant, size: int) -> tuple[object, list[float]]:  # type: ig
                 }
             )
             docs.append(Document(id=f"c{i}", page_content=base["documents"][j], metadata=meta))
-        chunks._collection.add(ids=ids, embeddings=vecs, documents=texts, metadatas=metas)
-        sentences._collection.add(
+        # chromadb's public collection API: the vectors are synthetic, nothing to embed.
+        client.get_collection("scale").add(
+            ids=ids, embeddings=vecs, documents=texts, metadatas=metas
+        )
+        client.get_collection("scale__sentences").add(
             ids=[f"s{i}" for i in ids], embeddings=svecs, documents=texts, metadatas=smetas
         )
     build_s = time.perf_counter() - started

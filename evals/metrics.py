@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from evals.runner import CaseResult
+from evals.results import CaseResult
 
 # A metric that gets worse by more than this (absolute, on a 0..1 rate) against a baseline fails
 # the run: 0.02 is one case in fifty, above the noise of a rerun and below one real regression in

@@ -6,10 +6,7 @@ The JSON file (`Report`) is the run's record: config, metrics and every case wit
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,9 +19,7 @@ from rich.table import Table
 
 from assistant.errors import ConfigError
 from evals.metrics import RATES, Delta, Metrics, compute, deltas, regressions
-from evals.runner import CaseResult, RunConfig
-
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from evals.results import CaseResult, RunConfig
 
 
 class Report(BaseModel):
@@ -101,6 +96,8 @@ def write(
     html_path: Path | None = None,
 ) -> None:
     """Write each requested file (parent folders are created)."""
+    from evals.views import html_page, junit
+
     views: tuple[tuple[Path | None, Callable[[Report], str]], ...] = (
         (json_path, dumps), (junit_path, junit), (html_path, html_page),
     )  # fmt: skip
@@ -157,7 +154,7 @@ def print_report(
     console.print(f"Run time {report.config.seconds:.1f} s.")
     for d in regressed:
         console.print(
-            f"[red]Regression:[/] {d.scope} {d.metric} {_fmt(d.before)} -> {_fmt(d.after)} "
+            f"[red]Regression:[/] {d.scope} {d.metric} {fmt(d.before)} -> {fmt(d.after)} "
             f"(worse than the baseline by more than {tolerance:g})"
         )
 
@@ -169,7 +166,7 @@ def metrics_table(metrics: Metrics, title: str) -> Table:
     for name, _ in scopes:
         table.add_column(name, justify="right")
     for metric in ("cases", "passed", *RATES, "seconds"):
-        table.add_row(metric, *(_fmt(getattr(m, metric)) for _, m in scopes))
+        table.add_row(metric, *(fmt(getattr(m, metric)) for _, m in scopes))
     return table
 
 
@@ -181,7 +178,7 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
         change = d.change
         style = "" if not change else ("red" if d.worse_by() > 0 else "green")
         shown = "–" if change is None else f"{change:+.4f}"
-        table.add_row(d.scope, d.metric, _fmt(d.before), _fmt(d.after),
+        table.add_row(d.scope, d.metric, fmt(d.before), fmt(d.after),
                       f"[{style}]{shown}[/]" if style else shown)  # fmt: skip
     console.print(table)
     for title, keys in (
@@ -194,129 +191,9 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
             console.print(f"{title} ({len(keys)}): " + escape(", ".join(keys)))
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
-
-
-# --- JUnit XML ---------------------------------------------------------------------------------
-def junit(report: Report) -> str:
-    """One <testsuite> per suite, one <testcase> per case, a <failure> per failing case."""
-    root = ET.Element(
-        "testsuites",
-        name="mediation-eval",
-        tests=str(len(report.results)),
-        failures=str(len(report.failed)),
-        time=f"{report.config.seconds:.3f}",
-    )
-    for suite, group in _by_suite(report.results).items():
-        node = ET.SubElement(
-            root, "testsuite", name=suite, tests=str(len(group)),
-            failures=str(sum(not r.passed for r in group)), errors="0",
-            time=f"{sum(r.seconds for r in group):.3f}", timestamp=report.config.timestamp,
-        )  # fmt: skip
-        for r in group:
-            case = ET.SubElement(node, "testcase", classname=f"evals.{suite}", name=r.case_id,
-                                 time=f"{r.seconds:.3f}")  # fmt: skip
-            if not r.passed:
-                failure = ET.SubElement(
-                    case, "failure", message=_xml(r.reasons()), type=r.failures[0].check
-                )
-                failure.text = _xml(
-                    f"{r.reasons()}\n\nquestion: {r.question}\nstatus: {r.evidence.status}\n"
-                    f"answer:\n{r.evidence.answer}"
-                )
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def _xml(text: str) -> str:
-    return _XML_INVALID.sub("", text)
-
-
-def _by_suite(results: Sequence[CaseResult]) -> dict[str, list[CaseResult]]:
-    groups: dict[str, list[CaseResult]] = {}
-    for r in results:
-        groups.setdefault(r.suite, []).append(r)
-    return groups
-
-
-# --- HTML --------------------------------------------------------------------------------------
-_CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .6em}
-td.n{text-align:right}details{border:1px solid #ddd;margin:.3em 0;padding:.3em .6em}
-details.fail{border-color:#c33}summary{cursor:pointer}.fail>summary b{color:#c33}
-.pass>summary b{color:#282}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em}
-.reason{color:#c33}.meta{color:#666}
-"""
-
-
-def html_page(report: Report) -> str:
-    """A self-contained page (no scripts, no external assets); every text is escaped."""
-    e = html.escape
-    config = report.config
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Eval report: {e(config.mode)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Eval report: {e(config.mode)}</h1>",
-        f"<p class='meta'>{e(config.timestamp)} · k {e(str(config.k or 'per suite'))} · "
-        f"{len(report.results)} cases, {len(report.failed)} failed · {config.seconds:.1f} s</p>",
-        _html_metrics(report.metrics),
-        "<h2>Cases</h2>",
-    ]
-    parts += [_html_case(r) for r in sorted(report.results, key=lambda r: r.passed)]
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
-
-
-def _html_metrics(metrics: Metrics) -> str:
-    scopes = [("overall", metrics.overall), *metrics.suites.items()]
-    head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in scopes)
-    rows = "".join(
-        f"<tr><th>{metric}</th>"
-        + "".join(f"<td class='n'>{_fmt(getattr(m, metric))}</td>" for _, m in scopes)
-        + "</tr>"
-        for metric in ("cases", "passed", *RATES, "seconds")
-    )
-    return f"<h2>Metrics</h2><table><tr><th></th>{head}</tr>{rows}</table>"
-
-
-def _html_case(r: CaseResult) -> str:
-    e = html.escape
-    ev = r.evidence
-    verdict = "pass" if r.passed else "fail"
-    out = [
-        f"<details class='{verdict}'><summary><b>{verdict.upper()}</b> "
-        f"{e(r.suite)}/{e(r.case_id)} · {e(ev.status or 'error')} · {r.seconds:.1f} s</summary>",
-        f"<p><b>Question:</b> {e(r.question)}</p>",
-        f"<p class='meta'>tags: {e(', '.join(r.tags))} · k {r.k} · mode {e(ev.mode)} · "
-        f"expected {e(' | '.join(r.expected_status))}</p>",
-    ]
-    out += [f"<p class='reason'>{e(f.check)}: {e(f.reason)}</p>" for f in r.failures]
-    out.append(f"<h4>Answer</h4><pre>{e(ev.answer)}</pre>")
-    if ev.boundaries:
-        items = "".join(f"<li>{e(b.rule_id)} ({e(b.action)})</li>" for b in ev.boundaries)
-        out.append(f"<h4>Boundaries</h4><ul>{items}</ul>")
-    if ev.notices:
-        items = "".join(f"<li>{e(n)}</li>" for n in ev.notices)
-        out.append(f"<h4>Notices</h4><ul>{items}</ul>")
-    if ev.citations:
-        items = "".join(
-            f"<li>[{c.marker}] {e(', '.join(c.refs))} "
-            f"{'supported' if c.supported else '<b>unsupported</b>'}<pre>{e(c.quote)}</pre></li>"
-            for c in ev.citations
-        )
-        out.append(f"<h4>Cited paragraphs</h4><ul>{items}</ul>")
-    if ev.passages:
-        items = "".join(
-            f"<li>{p.rank}. {e(', '.join(p.refs))} <span class='meta'>{e(p.section)}</span>"
-            f"<pre>{e(p.text)}</pre></li>"
-            for p in ev.passages
-        )
-        out.append(f"<h4>Passages</h4><ul>{items}</ul>")
-    out.append("</details>")
-    return "\n".join(out)

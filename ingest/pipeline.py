@@ -16,11 +16,11 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from assistant import catalog
 from assistant.config import Settings
 from assistant.errors import ConfigError, DocumentError
-from assistant.lexical import LexicalIndex
-from assistant.models import build_embeddings, build_token_counter
+from assistant.store import catalog
+from assistant.store.embeddings import build_embeddings, build_token_counter
+from assistant.store.lexical import LexicalIndex
 from assistant.types import DocumentSummary
 from ingest import records
 from ingest.chunking import chunk_document

@@ -10,8 +10,8 @@ from typing import Literal
 from langchain_core.documents import Document
 from pydantic import BaseModel, Field
 
-from assistant import catalog
 from assistant.config import Settings
+from assistant.store import catalog
 from assistant.types import ChunkMeta, DocumentSummary
 from ingest.loaders import SUPPORTED
 from ingest.manifest import MANIFEST, DocumentInfo

@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import IndexingResult, index
 
 from assistant.config import Settings
-from assistant.models import SENTENCES, build_vectorstore
+from assistant.store.chroma import SENTENCES, build_vectorstore
 from ingest.chunking import sentence_documents
 
 

@@ -22,6 +22,6 @@ if [ ! -f "$stamp" ]; then
     echo "pip install failed (full log: $venv/pip.log)" >&2
     exit 1
   fi
-  "$venv/bin/python" -c "import assistant, ingest, ui, evals, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+  "$venv/bin/python" -c "import assistant, ingest, interfaces, evals, torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
   touch "$stamp"
 fi

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm import resolve_gguf
+from assistant.answer.llm import resolve_gguf
 
 STARTUP_TIMEOUT_S = 120.0
 

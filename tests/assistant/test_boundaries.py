@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.boundaries import BoundaryGuard
 from assistant.errors import ConfigError
+from assistant.guard.engine import BoundaryGuard
 from ingest.loaders import load
 from ingest.manifest import load_manifest
 from ingest.structure import build_paragraphs

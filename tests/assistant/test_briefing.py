@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.briefing import build_briefing
-from assistant.briefing_export import export, to_docx, to_markdown, to_pdf
-from assistant.briefing_types import ORDER, Briefing, BriefingSection
+from assistant.briefing.builder import build_briefing
+from assistant.briefing.export import export, to_docx, to_markdown, to_pdf
+from assistant.briefing.types import ORDER, Briefing, BriefingSection
 from assistant.config import Settings
 from assistant.errors import ConfigError, InvalidQuestion
 from assistant.service import Assistant
@@ -245,7 +245,7 @@ def test_pdf_embeds_a_unicode_font_or_says_what_it_replaced(
 ) -> None:
     from pypdf import PdfReader
 
-    import assistant.briefing_export as export_module
+    import assistant.briefing.export as export_module
 
     b = note(EARLY_WARNING)
     path = to_pdf(b, tmp_path / "note.pdf")

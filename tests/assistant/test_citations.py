@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.citations import (
+from assistant.answer.citations import (
     CitationCheck,
     check_citations,
     has_supported_citation,

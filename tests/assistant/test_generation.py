@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import Settings
-from assistant.errors import ConfigError
-from assistant.generation import (
+from assistant.answer.generation import (
     NO_ANSWER,
     SYSTEM_PROMPT,
     build_messages,
     fit_passages,
     prompt_budget,
 )
+from assistant.config import Settings
+from assistant.errors import ConfigError
 from assistant.text import approx_tokens
 from tests.assistant.test_citations import AMNESTY, WOMEN, passage
 

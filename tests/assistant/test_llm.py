@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.citations import check_citations
+from assistant.answer.citations import check_citations
+from assistant.answer.generation import build_messages, prompt_budget, stream_answer
+from assistant.answer.llm import LlamaCppChat, _load, build_chat_model, mode_name, resolve_gguf
 from assistant.config import Settings
 from assistant.errors import ConfigError, LLMUnavailable
-from assistant.generation import build_messages, prompt_budget, stream_answer
-from assistant.llm import LlamaCppChat, _load, build_chat_model, mode_name, resolve_gguf
 from assistant.types import Passage
 from tests.assistant.test_citations import AMNESTY, WOMEN, passage
 from tests.llm_server import LlamaServer, free_port, smollm2_path

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import unknown_names, vocabulary
+from assistant.answer.evidence import unknown_names
+from assistant.text import vocabulary
 from evals.schema import load_suite
 from tests.conftest import ROOT
 

@@ -81,7 +81,7 @@ def test_boundary_events_reach_the_audit_log(planted_settings: Settings) -> None
         "MEDIATION_DOCS_DIR": str(planted_settings.docs_dir),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "ui", "audit", "--json"],
+        [sys.executable, "-m", "interfaces", "audit", "--json"],
         capture_output=True,
         text=True,
         env=env,

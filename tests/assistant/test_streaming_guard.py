@@ -7,7 +7,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer import AnswerChain, AskInput
+from assistant.answer.chain import AnswerChain, AskInput
 from assistant.service import Assistant
 from assistant.types import Answer
 

@@ -24,9 +24,10 @@ from assistant.types import (
 )
 from evals import report
 from evals.metrics import compute, regressions
-from evals.runner import CaseResult, RunConfig, check_answer, run_case
+from evals.results import CaseResult, RunConfig
+from evals.runner import check_answer, run_case
 from evals.schema import Case, Suite
-from ui.cli import app
+from interfaces.cli.main import app
 
 
 def passage(rank: int, ref: str) -> Passage:

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from evals import report
-from evals.runner import CaseResult, RunConfig, run_case, selected, timestamp
+from evals.results import CaseResult, RunConfig
+from evals.runner import run_case, selected, timestamp
 from evals.schema import Case, Suite, default_case_files, load_suites
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"

@@ -17,7 +17,8 @@ import pytest
 
 from assistant.config import Settings
 from evals import report
-from evals.runner import BOUNDARY_CHECKS, CaseResult, RunConfig, run_case, timestamp
+from evals.results import BOUNDARY_CHECKS, CaseResult, RunConfig
+from evals.runner import run_case, timestamp
 from evals.schema import CASES_DIR, Case, load_suite
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from assistant.config import Settings
-from assistant.lexical import LexicalIndex
+from assistant.store.lexical import LexicalIndex
 from ingest.pipeline import ingest
 from ingest.store import ChunkStore
 from tests.conftest import CORPUS, ROOT
@@ -43,7 +43,7 @@ def corpus_copy(tmp_path: Path, files: list[str] | None = None) -> Path:
 
 def state(settings: Settings) -> tuple[list[str], list[str], list[str]]:
     """(Chroma ids, record-manager keys, chunk_ids) of the index."""
-    from assistant.models import build_embeddings
+    from assistant.store.embeddings import build_embeddings
 
     store = ChunkStore(settings, build_embeddings(settings))
     got = store.vectorstore.get(include=["metadatas"])
@@ -115,7 +115,11 @@ def test_manifest_entry_with_missing_file_keeps_its_chunks(tmp_path: Path) -> No
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui", *args], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "interfaces", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -150,7 +154,7 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path, kill_after: 
         "MEDIATION_EMBEDDING_BATCH_SIZE": "8",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui", "ingest"],
+        [sys.executable, "-m", "interfaces", "ingest"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
