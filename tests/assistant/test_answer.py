@@ -10,6 +10,7 @@ from assistant.config import Settings
 from assistant.errors import InvalidQuestion
 from assistant.service import Assistant
 from assistant.types import Answer, RetrievalFilter, Turn
+from tests.llm_server import needs_llama_cpp
 
 pytestmark = pytest.mark.slow
 
@@ -147,6 +148,7 @@ def test_real_llm_answer_citations_resolve_or_fall_back(
 
 
 @pytest.mark.llm
+@needs_llama_cpp
 def test_in_process_gguf_backend(indexed_settings: Settings) -> None:
     from tests.llm_server import smollm2_path
 
