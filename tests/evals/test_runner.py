@@ -22,7 +22,7 @@ from assistant.types import (
     RetrievalFilter,
     Turn,
 )
-from evals import report
+from evals import report, views
 from evals.metrics import compute, regressions
 from evals.results import CaseResult, RunConfig
 from evals.runner import check_answer, run_case
@@ -283,7 +283,7 @@ def test_html_escapes_everything_the_assistant_wrote() -> None:
     hostile = "<script>alert('x')</script> & <img src=x onerror=alert(1)>"
     result = check(case(must=["never"]), answer(text=hostile, cited=[]))
     result = result.model_copy(update={"question": hostile, "case_id": "<b>id</b>"})
-    page = report.html_page(make_report([result]))
+    page = views.html_page(make_report([result]))
     assert "<script" not in page and "<img" not in page and "<b>id</b>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp;" in page
 
