@@ -12,7 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.chain import AnswerChain, AskInput
+import numpy as np
+
+from assistant.answer.chain import AnswerChain
+from assistant.answer.guarded import GuardedWriter
+from assistant.answer.question import AskInput
 from assistant.config import Settings
 from assistant.errors import ConfigError, IndexMissing
 from assistant.guard.engine import BoundaryGuard
@@ -137,6 +141,18 @@ class Assistant:
     def vocabulary(self) -> frozenset[str]:
         """Words of every indexed chunk: what a question or topic can be checked against."""
         return self.chain.vocabulary()
+
+    # what a briefing needs besides the library (`assistant.briefing.guidance.Guidance`) --------
+    def embed_query(self, text: str) -> list[float]:
+        return self.embeddings.embed_query(text)
+
+    def sentence_vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        """Unit vectors of sentences, cached across questions and notes."""
+        return self.chain.scorer.vectors(sentences)
+
+    def writer(self, spec: str | None = None) -> GuardedWriter | None:
+        """The guarded writer for an LLM spec (default: the settings'); None means extractive."""
+        return self.chain.writer(spec)
 
     def status(self) -> IndexStatus:
         return index_status(self.settings)

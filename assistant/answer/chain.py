@@ -2,39 +2,46 @@
 
 Order of work: validate -> follow-up rewrite -> boundary pre-check -> hybrid retrieval (plus the
 triggered rules' source paragraphs) -> evidence check (`no_evidence`) -> extractive answer or
-LLM answer (streamed, then citation-checked; no supported citation -> extractive fallback) ->
-boundary post-check on whatever was produced. The checks never depend on the model.
+LLM answer (`GuardedWriter`: streamed through the guard, then citation-checked; no supported
+citation -> extractive fallback) -> boundary post-check on whatever was produced. The checks
+never depend on the model. The result is data (`Answer`); `markdown.render` fills its
+`answer` text.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from langchain_core.callbacks import CallbackManagerForChainRun
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer import extractive
-from assistant.answer.citations import check_citations, has_supported_citation
-from assistant.answer.evidence import unknown_names
+from assistant.answer import extractive, markdown
+from assistant.answer.evidence import CONFIDENT_MARGIN, unknown_names
 from assistant.answer.followup import standalone_question
+from assistant.answer.guarded import LENIENT, GuardedWriter, Written
 from assistant.answer.llm import mode_name
+from assistant.answer.question import AskInput, mostly_latin, validate_question
 from assistant.config import Settings
-from assistant.errors import InvalidQuestion, LLMUnavailable
+from assistant.errors import LLMUnavailable
 from assistant.guard.engine import BoundaryGuard, PreCheck
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.types import (
     Answer,
+    AnswerPoint,
     BoundaryEvent,
+    Citation,
+    Layout,
     Passage,
-    RetrievalFilter,
+    Source,
     Status,
-    Turn,
     body_text,
 )
+
+__all__ = ["NO_EVIDENCE", "AnswerChain", "AskInput", "Body"]
 
 NO_EVIDENCE = (
     "The guidance documents do not cover this question. The closest passages are listed below; "
@@ -42,39 +49,10 @@ NO_EVIDENCE = (
 )
 
 
-class AskInput(BaseModel):
-    """What the chain is invoked with."""
-
-    model_config = ConfigDict(frozen=True)
-
-    question: str
-    history: tuple[Turn, ...] = ()
-    filters: RetrievalFilter | None = None
-    k: int | None = None
-    llm: str | None = None  # overrides settings.llm for this question
-
-
-def validate_question(question: str, settings: Settings) -> str:
-    """The question, stripped; `InvalidQuestion` with the limit when it cannot be asked."""
-    text = question.strip() if isinstance(question, str) else ""
-    if not text:
-        raise InvalidQuestion("The question is empty; type a question about mediation guidance.")
-    if len(text) > settings.max_question_chars:
-        raise InvalidQuestion(
-            f"The question is {len(text):,} characters; the limit is "
-            f"{settings.max_question_chars:,} (MEDIATION_MAX_QUESTION_CHARS). Shorten it to the "
-            "question itself."
-        )
-    return text
-
-
-def _mostly_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return not letters or sum(c.isascii() for c in letters) / len(letters) >= 0.5
-
-
 class AnswerChain(Runnable[AskInput, Answer]):
-    """The product's core. `iter_answer` streams text deltas, then yields the final Answer."""
+    """The product's core, a LangChain Runnable: `invoke`, `batch`, `stream` and their async forms
+    run the chain with the caller's config (callbacks, tags, run name); the guarded text deltas
+    reach callback handlers as `on_text`. `iter_answer` yields those deltas, then the Answer."""
 
     def __init__(
         self,
@@ -94,19 +72,33 @@ class AnswerChain(Runnable[AskInput, Answer]):
     def invoke(
         self, input: AskInput | dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Answer:
+        return self._call_with_config(
+            self._answer, AskInput.model_validate(input), config, run_type="chain"
+        )
+
+    def _answer(self, ask: AskInput, run_manager: CallbackManagerForChainRun) -> Answer:
         final: Answer | None = None
-        for item in self.iter_answer(AskInput.model_validate(input)):
+        for item in self.iter_answer(ask):
             if isinstance(item, Answer):
                 final = item
-        assert final is not None
+            else:
+                run_manager.on_text(item)
+        assert final is not None, "iter_answer always ends with the Answer"
         return final
+
+    def writer(self, spec: str | None) -> GuardedWriter | None:
+        """The guarded writer for an LLM spec (default `settings.llm`); None means extractive."""
+        model = self.chat_model(spec)
+        if model is None:
+            return None
+        return GuardedWriter(model, mode_name(spec or self.settings.llm), self.settings, self.guard)
 
     # ------------------------------------------------------------------------------------------
     def iter_answer(self, ask: AskInput) -> Iterator[str | Answer]:
         started = time.perf_counter()
         question = validate_question(ask.question, self.settings)
         notices: list[str] = []
-        if not _mostly_latin(question):
+        if not mostly_latin(question):
             notices.append(
                 "The guidance documents are in English; a question in English finds them best."
             )
@@ -133,22 +125,19 @@ class AnswerChain(Runnable[AskInput, Answer]):
         passages = tuple(Passage.from_document(d, rank) for rank, d in enumerate(docs, start=1))
         retrieved_ms = (time.perf_counter() - started) * 1000
 
-        def finish(
-            status: Status,
-            text: str,
-            citations: Sequence[Any],
-            mode: str,
-            events: Sequence[BoundaryEvent] = (),
-        ) -> Answer:
+        def finish(status: Status, body: Body, events: Sequence[BoundaryEvent] = ()) -> Answer:
             total = (time.perf_counter() - started) * 1000
             answer = Answer(
                 question=question,
                 status=status,
-                answer=text,
-                citations=tuple(citations),
+                summary=body.summary,
+                points=body.points,
+                layout=body.layout,
+                sources=body.sources,
+                citations=body.citations,
                 passages=passages,
                 boundaries=(*pre.events, *events),
-                mode=mode,
+                mode=body.mode,
                 notices=tuple(notices),
                 standalone_question=standalone,
                 timings_ms={
@@ -157,49 +146,65 @@ class AnswerChain(Runnable[AskInput, Answer]):
                     "total": total,
                 },
             )
+            answer = answer.model_copy(update={"answer": markdown.render(answer)})
             if answer.boundaries:
                 self.on_events(answer)
             return answer
 
         missing = unknown_names(question, self.vocabulary())
-        if not pre.rules and (not passages or evidence < self.settings.min_evidence or missing):
-            text = NO_EVIDENCE
-            if missing and passages and evidence >= self.settings.min_evidence:
-                text = (
+        floor = self.settings.min_evidence
+        if not pre.rules and (not passages or evidence < floor or missing):
+            summary = NO_EVIDENCE
+            if missing and passages and evidence >= floor:
+                summary = (
                     f"The guidance documents do not mention {', '.join(missing)}, so they cannot "
                     "answer this question. The closest passages are listed below."
                 )
-            yield text
-            yield finish("no_evidence", text, (), "extractive")
+            final = finish("no_evidence", Body(summary=summary))
+            yield final.answer
+            yield final
             return
         required = [i for i, p in enumerate(passages, 1) if set(p.refs) & set(pre.pinned_refs)]
         if pre.refused:
-            body, citations = self._extractive(question, vector, passages, required)
-            text = f"{pre.refusal_text}\n\n**What the guidance says instead:**\n\n{body}"
-            yield text
-            yield finish("refused", text, citations, "extractive")
+            final = finish("refused", self._extractive(question, vector, passages, required))
+            yield final.answer
+            yield final
             return
-        status: Status = "answered" if evidence >= self.settings.min_evidence + 0.15 else "partial"
-        if pre.rules and evidence < self.settings.min_evidence:
+        status: Status = "answered" if evidence >= floor + CONFIDENT_MARGIN else "partial"
+        if pre.rules and evidence < floor:
             status = "partial"
-        model = self.chat_model(ask.llm)
-        text, citations, mode = "", [], "extractive"
-        if model is not None:
-            mode = mode_name(ask.llm or self.settings.llm)
-            text, citations, llm_notices = yield from self._generate(model, question, passages, pre)
-            notices.extend(llm_notices)
-        if not text:
-            mode = "extractive"
-            text, citations = self._extractive(question, vector, passages, required)
-            if model is None:
-                yield text
-        post = self.guard.after(text, pre)
-        if post.events:
+        writer = self.writer(ask.llm)
+        body: Body | None = None
+        events: tuple[BoundaryEvent, ...] = ()
+        if writer is not None:
+            try:
+                written = yield from writer.write(question, passages, pre, LENIENT)
+            except LLMUnavailable as exc:
+                notices.append(f"{exc} Showing the extractive answer instead.")
+            else:
+                notices.extend(written.removed_markers)
+                if not written.ok:
+                    notices.append(
+                        "The language model's answer had no citation supported by the passages; "
+                        "showing the extractive answer instead."
+                    )
+                else:
+                    if written.unsupported:
+                        notices.append(
+                            f"{written.unsupported} sentence(s) of the model's answer are not "
+                            "supported by the passage they cite; their citations are marked "
+                            "unsupported."
+                        )
+                    body, events = _prose(written, writer.mode), written.events
+        if body is None:
+            body = self._extractive(question, vector, passages, required)
+            body, events = self._guard_points(body, pre)
+        if events:
             notices.append("Sentences that crossed a normative boundary were removed.")
-        text = post.text
-        if pre.notice_text:
-            text = f"{pre.notice_text}\n\n{text}"
-        yield finish(status, text, citations, mode, post.events)
+        final = finish(status, body, events)
+        if writer is None:
+            yield final.answer
+        yield final
 
     def vocabulary(self) -> frozenset[str]:
         """Words of every indexed chunk ({} without a lexical index)."""
@@ -224,58 +229,52 @@ class AnswerChain(Runnable[AskInput, Answer]):
 
     def _extractive(
         self, question: str, vector: list[float], passages: Sequence[Passage], required: list[int]
-    ) -> tuple[str, list[Any]]:
+    ) -> Body:
         self.scorer.prime(self.retriever.sentence_vectors([p.meta.chunk_id for p in passages]))
         points = self.scorer.points(question, vector, passages)
         chosen = extractive.select_points(points, required=required)
-        return extractive.compose(chosen, passages)
+        found = extractive.compose(chosen, passages)
+        return Body(
+            summary=found.summary,
+            points=found.points,
+            sources=found.sources,
+            citations=found.citations,
+        )
 
-    def _generate(
-        self, model: Any, question: str, passages: Sequence[Passage], pre: PreCheck
-    ) -> Generator[str, None, tuple[str, list[Any], list[str]]]:
-        """Stream the model's deltas; return the checked text, its citations and notices.
-
-        Text is released a sentence at a time, each sentence through the boundary guard, so a
-        reader never sees a sentence the final answer removes.
-        """
-        from assistant.answer.generation import fit_passages, prompt_budget, stream_answer
-
-        shown = fit_passages(question, passages, prompt_budget(self.settings))
-        parts: list[str] = []
-        pending = ""
-        try:
-            for delta in stream_answer(model, question, shown, self.settings):
-                parts.append(delta)
-                pending += delta
-                cut = _last_sentence_end(pending)
-                if cut:
-                    yield self._guarded(pending[:cut], pre)
-                    pending = pending[cut:]
-        except LLMUnavailable as exc:
-            return "", [], [f"{exc} Showing the extractive answer instead."]
-        if pending:
-            yield self._guarded(pending, pre)
-        check = check_citations("".join(parts), shown)
-        notices = list(check.notices)
-        if not has_supported_citation(check):
-            notices.append(
-                "The language model's answer had no citation supported by the passages; "
-                "showing the extractive answer instead."
-            )
-            return "", [], notices
-        if check.unsupported_sentences:
-            notices.append(
-                f"{len(check.unsupported_sentences)} sentence(s) of the model's answer are not "
-                "supported by the passage they cite; their citations are marked unsupported."
-            )
-        return check.text, list(check.citations), notices
-
-    def _guarded(self, text: str, pre: PreCheck) -> str:
-        """Streamed text with any boundary-crossing sentence replaced by the rule statement."""
-        return self.guard.after(text, pre).text
+    def _guard_points(self, body: Body, pre: PreCheck) -> tuple[Body, tuple[BoundaryEvent, ...]]:
+        """The points without sentences that cross a boundary; the rules they crossed."""
+        kept: list[AnswerPoint] = []
+        events: dict[str, BoundaryEvent] = {}
+        for point in body.points:
+            post = self.guard.after(point.text, pre)
+            for event in post.events:
+                events.setdefault(event.rule_id, event)
+            if post.text:
+                kept.append(point if post.text == point.text else AnswerPoint.of(post.text))
+        return body.model_copy(update={"points": tuple(kept)}), tuple(events.values())
 
 
-def _last_sentence_end(text: str) -> int:
-    """Index just after the last sentence end ('. ', '? ', newline) in `text`, 0 if none."""
-    ends = [m.end() for m in re.finditer(r"[.!?](?:\[\d+\])*[\s]+|\n", text)]
-    return ends[-1] if ends else 0
+class Body(BaseModel):
+    """What an answer says, before status and boundaries are attached."""
+
+    model_config = ConfigDict(frozen=True)
+
+    summary: str = ""
+    points: tuple[AnswerPoint, ...] = ()
+    layout: Layout = "points"
+    sources: tuple[Source, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    mode: str = "extractive"
+
+
+def _prose(written: Written, mode: str) -> Body:
+    """A language model's checked text as paragraphs, with the sources its citations name."""
+    paragraphs = [p.strip() for p in written.text.split("\n\n") if p.strip()]
+    shown = written.shown
+    return Body(
+        points=tuple(AnswerPoint.of(p) for p in paragraphs),
+        layout="prose",
+        sources=tuple(Source.of(c.marker, shown[c.marker - 1]) for c in written.citations),
+        citations=written.citations,
+        mode=mode,
+    )

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 
+# Best-passage similarity this far above `Settings.min_evidence` makes an answer `answered`
+# (a briefing `covered`); between the two it is `partial`: on topic, but thin.
+CONFIDENT_MARGIN = 0.15
+
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d{4,}")
 _SENTENCE_START = set('.?!:;"“(')
 

@@ -2,7 +2,8 @@
 
 Sentences of the retrieved passages are scored against the question (cosine of sentence and
 question embeddings, plus the share of the question's content words they contain); the best
-2-6, at most two per passage, become the points, each ending with its passage's `[n]` marker.
+MIN_POINTS to MAX_POINTS, at most PER_PASSAGE per passage, become the points, each ending with
+its passage's `[n]` marker.
 Deterministic, fast, and it never says anything the documents do not say.
 """
 
@@ -13,11 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, ConfigDict
 
 from assistant.text import content_terms, split_sentences
-from assistant.types import Citation, Passage, cite_label
+from assistant.types import AnswerPoint, Citation, Passage, Source, cite_label
 
-MIN_POINTS, MAX_POINTS, PER_PASSAGE = 2, 6, 2
+MIN_POINTS, MAX_POINTS, PER_PASSAGE = 2, 6, 2  # enough to answer, few enough to read
+# A sentence's score: mostly meaning (cosine with the question), partly the share of the
+# question's content words it contains (names and terms an embedding blurs), plus a bonus of at
+# most RANK_BONUS for its passage's retrieval rank, so near-ties go to the better passage.
+SEMANTIC_WEIGHT, LEXICAL_WEIGHT, RANK_BONUS = 0.7, 0.3, 0.04
+MIN_SENTENCE_WORDS = 5  # shorter pieces are headings and fragments, not claims
+RELATIVE_TO_BEST = 0.7  # beyond MIN_POINTS, a point must score this share of the best point
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class SentenceScorer:
         candidates: list[tuple[int, str]] = []
         for marker, passage in enumerate(passages, start=1):
             for sentence in split_sentences(passage.text):
-                if len(sentence.split()) >= 5:
+                if len(sentence.split()) >= MIN_SENTENCE_WORDS:
                     candidates.append((marker, sentence))
         if not candidates:
             return []
@@ -71,13 +79,14 @@ class SentenceScorer:
         scored = []
         for (marker, sentence), sim in zip(candidates, sims, strict=True):
             lexical = len(wanted & set(content_terms(sentence))) / len(wanted) if wanted else 0.0
-            rank_bonus = 0.04 * (len(passages) - marker) / max(len(passages), 1)
-            scored.append(Point(marker, sentence, float(0.7 * sim + 0.3 * lexical + rank_bonus)))
+            rank_bonus = RANK_BONUS * (len(passages) - marker) / max(len(passages), 1)
+            score = SEMANTIC_WEIGHT * sim + LEXICAL_WEIGHT * lexical + rank_bonus
+            scored.append(Point(marker, sentence, float(score)))
         return sorted(scored, key=lambda p: p.score, reverse=True)
 
 
 def select_points(
-    points: Sequence[Point], relative: float = 0.7, required: Sequence[int] = ()
+    points: Sequence[Point], relative: float = RELATIVE_TO_BEST, required: Sequence[int] = ()
 ) -> list[Point]:
     """2-6 points: close to the best score, at most two per passage, grouped by passage.
 
@@ -111,21 +120,22 @@ def select_points(
     return sorted(chosen, key=lambda p: first_seen[p.marker])
 
 
-def compose(points: Sequence[Point], passages: Sequence[Passage]) -> tuple[str, list[Citation]]:
-    """Markdown answer (lead, points, sources) and its citations."""
+class Extract(BaseModel):
+    """The extractive answer as data: summary line, points, their sources and citations."""
+
+    model_config = ConfigDict(frozen=True)
+
+    summary: str
+    points: tuple[AnswerPoint, ...]
+    sources: tuple[Source, ...]
+    citations: tuple[Citation, ...]
+
+
+def compose(points: Sequence[Point], passages: Sequence[Passage]) -> Extract:
+    """The chosen points with their markers, the sources they cite (in reading order)."""
     used = list(dict.fromkeys(p.marker for p in points))
     where = [cite_label(passages[m - 1].doc_id, passages[m - 1].paragraphs) for m in used]
-    lead = f"The guidance addresses this most directly in {_join(where)}:"
-    lines = [lead, ""]
-    lines += [f"- {p.sentence} [{p.marker}]" for p in points]
-    lines += ["", "Sources:"]
-    for marker in used:
-        passage = passages[marker - 1]
-        lines.append(
-            f"[{marker}] {cite_label(passage.doc_id, passage.paragraphs)} — {passage.meta.title}"
-            + (f" ({passage.section})" if passage.section else "")
-        )
-    citations = [
+    citations = tuple(
         Citation(
             marker=marker,
             doc_id=passages[marker - 1].doc_id,
@@ -135,8 +145,15 @@ def compose(points: Sequence[Point], passages: Sequence[Passage]) -> tuple[str, 
             supported=True,
         )
         for marker in used
-    ]
-    return "\n".join(lines), citations
+    )
+    return Extract(
+        summary=f"The guidance addresses this most directly in {_join(where)}:",
+        points=tuple(
+            AnswerPoint(text=f"{p.sentence} [{p.marker}]", markers=(p.marker,)) for p in points
+        ),
+        sources=tuple(Source.of(marker, passages[marker - 1]) for marker in used),
+        citations=citations,
+    )
 
 
 def _join(items: Sequence[str]) -> str:

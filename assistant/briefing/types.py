@@ -1,7 +1,7 @@
 """The briefing note's data: sections, cited points, sources, and what each section asks for.
 
-`assistant/briefing.py` builds a `Briefing`; `assistant/briefing_export.py` renders it. Markers
-are numbered once for the whole note and each resolves to one entry of `Briefing.sources`.
+`builder` builds a `Briefing`; `export` renders it. Markers are numbered once for the whole note
+and each resolves to one entry of `Briefing.sources`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.text import STOPWORDS, normalize
-from assistant.types import BoundaryEvent, Citation, Passage, cite_label
+from assistant.types import BoundaryEvent, Citation, Passage, Source
 
 Length = Literal["short", "standard"]
 SectionKind = Literal["purpose", "key_points", "lessons", "boundaries", "risks"]
@@ -98,28 +98,6 @@ class BriefingSection(BaseModel):
         return tuple(c.marker for c in self.citations)
 
 
-class BriefingSource(BaseModel):
-    """One cited paragraph, as the Sources list shows it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    marker: int
-    doc_id: str
-    paragraphs: tuple[str, ...]
-    title: str
-    date: str
-    section: str = ""
-
-    @property
-    def label(self) -> str:
-        return cite_label(self.doc_id, self.paragraphs)
-
-    @property
-    def paragraph(self) -> str:
-        """ "para. 36" / "¶3", without the symbol."""
-        return self.label.removeprefix(self.doc_id).lstrip(", ")
-
-
 class Briefing(BaseModel):
     """A briefing note on a topic, every point cited to the paragraph."""
 
@@ -131,7 +109,7 @@ class Briefing(BaseModel):
     mode: str = "extractive"  # "extractive" | "llm:<model>"
     coverage: Coverage = "covered"
     sections: tuple[BriefingSection, ...]
-    sources: tuple[BriefingSource, ...] = ()
+    sources: tuple[Source, ...] = ()  # the cited paragraphs, in reading order
     boundaries: tuple[BoundaryEvent, ...] = ()
     notices: tuple[str, ...] = ()
     timings_ms: dict[str, float] = Field(default_factory=dict)
@@ -162,9 +140,9 @@ class Draft:
 
 def number_sections(
     drafts: list[Draft],
-) -> tuple[tuple[BriefingSection, ...], tuple[BriefingSource, ...]]:
+) -> tuple[tuple[BriefingSection, ...], tuple[Source, ...]]:
     """Global markers in reading order, one per paragraph; local markers rewritten."""
-    sources: dict[str, BriefingSource] = {}
+    sources: dict[str, Source] = {}
     sections = []
     for d in drafts:
         glob: dict[int, int] = {}
@@ -173,14 +151,7 @@ def number_sections(
             if n not in cited:
                 continue
             if passage_key(p) not in sources:
-                sources[passage_key(p)] = BriefingSource(
-                    marker=len(sources) + 1,
-                    doc_id=p.doc_id,
-                    paragraphs=p.paragraphs,
-                    title=p.meta.title,
-                    date=p.meta.date,
-                    section=p.section,
-                )
+                sources[passage_key(p)] = Source.of(len(sources) + 1, p)
             glob[n] = sources[passage_key(p)].marker
         merged: dict[int, Citation] = {}
         for c in d.citations:

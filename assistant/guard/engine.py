@@ -4,7 +4,8 @@ The rules live in `guidance_docs/boundaries.yaml` (position, sources, nuance, pa
 module compiles them once and only matches. `before(question)` finds the rules a question raises,
 refuses the part that asks to draft or help do something crossing one, and names the source
 paragraphs retrieval must include. `after(answer)` removes sentences that assert a crossing,
-whichever backend wrote them, and appends the boundary statement.
+whichever backend wrote them, and reports the rules they crossed. Both return data
+(`BoundaryEvent`s carrying the rule's words); `assistant.answer.markdown` renders them.
 
 The guard never follows instructions found in text: "ignore previous instructions" in a question
 or a document is matched like any other words (`is_injection` reports it) and changes nothing.
@@ -56,8 +57,6 @@ class PreCheck(BaseModel):
     events: tuple[BoundaryEvent, ...]
     pinned_refs: tuple[str, ...]
     refused: bool
-    refusal_text: str
-    notice_text: str
 
 
 class PostCheck(BaseModel):
@@ -65,7 +64,7 @@ class PostCheck(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str
+    text: str  # what is left of the answer (the rules' statements are in `events`)
     events: tuple[BoundaryEvent, ...]
     removed: tuple[str, ...]
 
@@ -141,13 +140,8 @@ class BoundaryGuard:
             if refused or premise or crossing or any(t.regex.search(text) for t in rule.triggers):
                 triggered.append((rule, refused, premise))
         events = tuple(
-            BoundaryEvent(
-                rule_id=r.rule_id,
-                action="refused" if refused else "notice",
-                statement=r.statement,
-                sources=r.sources,
-            )
-            for r, refused, _ in triggered
+            r.event("refused" if refused else "notice", premise=premise and not refused)
+            for r, refused, premise in triggered
         )
         pinned = tuple(dict.fromkeys(ref for r, _, _ in triggered for ref in r.pinned))
         return PreCheck(
@@ -155,10 +149,6 @@ class BoundaryGuard:
             events=events,
             pinned_refs=pinned,
             refused=any(refused for _, refused, _ in triggered),
-            refusal_text="\n\n".join(_refusal(r) for r, refused, _ in triggered if refused),
-            notice_text="\n\n".join(
-                _notice(r, premise) for r, refused, premise in triggered if not refused
-            ),
         )
 
     def _premise(self, rule: Rule, sentence: str) -> bool:
@@ -174,7 +164,7 @@ class BoundaryGuard:
 
     # -- answer side ---------------------------------------------------------------------------
     def after(self, answer_text: str, pre: PreCheck | None = None) -> PostCheck:
-        """Remove sentences that violate any rule; append the statements of the rules violated.
+        """Remove sentences that violate any rule; the rules violated become `corrected` events.
 
         With `pre`, operative treaty text ("Article 3 ...", "shall be granted") on the topic of
         a rule the question was refused for is removed too: it is the drafting that was refused.
@@ -190,18 +180,9 @@ class BoundaryGuard:
                     drop.add((start, end))
         if not drop:
             return PostCheck(text=answer_text, events=(), removed=())
-        kept = without(answer_text, drop)
-        callouts = "\n\n".join(
-            f"> **Boundary — {r.title}.** {r.cited_statement()}" for r in violated.values()
-        )
         return PostCheck(
-            text=f"{kept}\n\n{callouts}" if kept else callouts,
-            events=tuple(
-                BoundaryEvent(
-                    rule_id=r.rule_id, action="corrected", statement=r.statement, sources=r.sources
-                )
-                for r in violated.values()
-            ),
+            text=without(answer_text, drop),
+            events=tuple(r.event("corrected") for r in violated.values()),
             removed=tuple(answer_text[a:b] for a, b in sorted(drop)),
         )
 
@@ -254,21 +235,3 @@ class BoundaryGuard:
 
 def _exempt(rule: Rule, sentence: str) -> bool:
     return bool(rule.exempt_if and rule.exempt_if.search(sentence))
-
-
-def _notice(rule: Rule, premise: bool) -> str:
-    lead = (
-        f"> **Correction — {rule.title}.** The question assumes something UN guidance does not "
-        "allow."
-        if premise
-        else f"> **Boundary — {rule.title}.**"
-    )
-    return f"{lead} {rule.cited_statement()}\n>\n> {rule.nuance}"
-
-
-def _refusal(rule: Rule) -> str:
-    alternatives = "\n".join(f"- {alt}" for alt in rule.alternatives)
-    return (
-        f"**Not drafted — {rule.title}.** {rule.refusal} {rule.cited_statement()}\n\n"
-        f"{rule.nuance}\n\n**What I can do instead:**\n{alternatives}"
-    )

@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from assistant.errors import ConfigError
-from assistant.types import cite_label
+from assistant.types import BoundaryAction, BoundaryEvent
 
 Negation = Literal["clause", "before", "none"]
 FLAGS = re.IGNORECASE | re.MULTILINE
@@ -103,18 +103,21 @@ class Rule(BaseModel):
     def sources(self) -> tuple[str, ...]:
         return (*self.corpus, *self.external)
 
-    @property
-    def citation(self) -> str:
-        """'S/2009/189, para. 36' (corpus paragraphs grouped by document, in YAML order)."""
-        by_doc: dict[str, list[str]] = {}
-        for ref in self.corpus:
-            doc_id, _, label = ref.partition("#")
-            by_doc.setdefault(doc_id, []).append(label)
-        return "; ".join(cite_label(doc, labels) for doc, labels in by_doc.items())
-
-    def cited_statement(self) -> str:
-        extra = f" Other sources: {'; '.join(self.external)}." if self.external else ""
-        return f"{self.statement.rstrip('.')} ({self.citation}).{extra}"
+    def event(self, action: BoundaryAction, premise: bool = False) -> BoundaryEvent:
+        """This rule as a boundary event: what the guard did, with the rule's own words."""
+        refused = action == "refused"
+        return BoundaryEvent(
+            rule_id=self.rule_id,
+            action=action,
+            statement=self.statement,
+            sources=self.sources,
+            title=self.title,
+            premise=premise,
+            nuance=self.nuance,
+            refusal=self.refusal if refused else "",
+            alternatives=self.alternatives if refused else (),
+            external=self.external,
+        )
 
 
 class Cues(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +11,14 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.types import Answer, DocumentSummary, IndexStatus, cite_label
+from assistant.types import (
+    Answer,
+    BoundaryEvent,
+    DocumentSummary,
+    IndexStatus,
+    cite_label,
+    replace_markers,
+)
 
 _STATUS_STYLE = {
     "answered": "green",
@@ -22,36 +28,80 @@ _STATUS_STYLE = {
 }
 
 
-def readable(answer: Answer) -> str:
-    """The answer text with `[n]` markers rendered as `(S/2009/189, para. 36)`."""
+_KIND_TITLE = {
+    "notice": "Boundary",
+    "correction": "Correction",
+    "refusal": "Not drafted",
+    "removal": "Removed from the answer",
+}
+
+
+def readable(answer: Answer, text: str) -> str:
+    """`text` with its `[n]` markers rendered as `(S/2009/189, para. 36)`."""
     labels = {c.marker: cite_label(c.doc_id, c.paragraphs) for c in answer.citations}
     for rank, passage in enumerate(answer.passages, start=1):
         labels.setdefault(rank, cite_label(passage.doc_id, passage.paragraphs))
+    return replace_markers(text, lambda n: f"({labels[n]})" if n in labels else f"[{n}]")
 
-    def swap(match: re.Match[str]) -> str:
-        marker = int(match.group(1))
-        return f"({labels[marker]})" if marker in labels else match.group(0)
 
-    return re.sub(r"\[(\d+)\]", swap, answer.answer)
+def boundary_text(event: BoundaryEvent) -> str:
+    """A boundary as plain text: the rule with its sources, the nuance, the alternatives."""
+    lines = [event.cited_statement()]
+    if event.kind == "correction":
+        lines.insert(0, "The question assumes something UN guidance does not allow.")
+    if event.refusal:
+        lines.insert(0, event.refusal)
+    if event.nuance and event.kind != "removal":
+        lines.append(event.nuance)
+    if event.alternatives:
+        lines += ["What I can do instead:", *(f"- {alt}" for alt in event.alternatives)]
+    return "\n".join(lines)
+
+
+def answer_text(result: Answer) -> str:
+    """Summary and points, citations readable; the Sources list follows the panel."""
+    lines = ["What the guidance says instead:", ""] if result.refusal else []
+    if result.summary:
+        lines += [result.summary, ""]
+    bullet = "- " if result.layout == "points" else ""
+    gap = result.layout == "prose"
+    for point in result.points:
+        lines += [bullet + readable(result, point.text), *([""] if gap else [])]
+    return "\n".join(lines).strip()
 
 
 def answer(console: Console, result: Answer) -> None:
     style = _STATUS_STYLE.get(result.status, "white")
-    for event in result.boundaries:
+    shown = result.refusal or tuple(b for b in result.boundaries if b.kind != "removal")
+    for event in shown:
         console.print(
             Panel(
-                escape(f"{event.statement}\nSources: {', '.join(event.sources)}"),
-                title=f"boundary: {event.rule_id} ({event.action})",
-                border_style="red" if event.action != "notice" else "yellow",
+                escape(boundary_text(event)),
+                title=escape(f"{_KIND_TITLE[event.kind]}: {event.title or event.rule_id}"),
+                border_style="red" if event.kind == "refusal" else "yellow",
             )
         )
     console.print(
         Panel(
-            escape(readable(result)),
+            escape(answer_text(result)),
             title=f"[{style}]{result.status}[/] · {result.mode}",
             border_style=style,
         )
     )
+    for source in result.sources:
+        where = f" ({source.section})" if source.section else ""
+        console.print(
+            f"[dim]\\[{source.marker}][/] {escape(source.label)} — {escape(source.title)}"
+            f"[dim]{escape(where)}[/]"
+        )
+    for event in (b for b in result.boundaries if b.kind == "removal"):
+        console.print(
+            Panel(
+                escape(boundary_text(event)),
+                title=escape(f"{_KIND_TITLE[event.kind]}: {event.title or event.rule_id}"),
+                border_style="red",
+            )
+        )
     for notice in result.notices:
         console.print(f"[yellow]Notice:[/] {escape(notice)}")
     unsupported = [c for c in result.citations if not c.supported]

@@ -1,5 +1,6 @@
 """One answer as field staff read it: status badge, boundary callouts, text, sources, feedback.
 
+Drawn from the answer's fields (boundaries, summary, points, citations), never from its markdown.
 Everything taken from documents or answers is escaped (`safe_text`); the `[n]` markers link to
 the Library at the cited paragraph, and a chip per citation opens that source in the panel below
 the answer, with the supporting sentence highlighted.
@@ -19,11 +20,11 @@ from interfaces.web import state
 from interfaces.web.safe_text import (
     answer_markdown,
     escape,
+    escape_inline,
     highlighted,
     library_link,
+    linked,
     shorten,
-    split_notice,
-    without_sources_list,
 )
 
 Color = Literal["green", "orange", "gray", "red"]
@@ -34,6 +35,12 @@ STATUS_BADGE: dict[str, tuple[str, Color, str]] = {
     "refused": ("Refused: crosses a normative boundary", "red", ":material/block:"),
 }
 RATING: dict[int, Rating] = {0: "down", 1: "up"}
+_BOUNDARY_LEAD = {
+    "notice": "Boundary",
+    "correction": "Correction",
+    "refusal": "Not drafted",
+    "removal": "Boundary (removed from the answer)",
+}
 
 
 @st.fragment
@@ -45,16 +52,16 @@ def render(assistant: Assistant, answer: Answer, turn_id: str) -> None:
     """
     with st.container(key=f"answer-{turn_id}"):
         _header(answer)
-        refused = any(e.action == "refused" for e in answer.boundaries)
-        notice, body = ("", answer.answer)
-        if answer.boundaries and not refused:
-            notice, body = split_notice(answer.answer)
-        _boundaries(answer.boundaries, notice)
+        callout = st.error if answer.refusal else st.warning
+        for event in answer.refusal or answer.boundaries:
+            if event.kind != "removal":
+                callout(_boundary(event), icon=":material/gavel:")
         for item in answer.notices:
             st.info(escape(item), icon=":material/info:")
-        if answer.citations:
-            body = without_sources_list(body)
-        st.markdown(answer_markdown(body, _linker(answer)))
+        st.markdown(_body(answer))
+        for event in answer.boundaries:
+            if event.kind == "removal" and not answer.refusal:
+                st.warning(_boundary(event), icon=":material/gavel:")
         if answer.citations:
             _chips(answer, turn_id)
             _sources(assistant, answer, turn_id)
@@ -73,19 +80,35 @@ def _header(answer: Answer) -> None:
         st.caption(f"{mode} · {count} source{'s' * (count != 1)} · {seconds:.1f} s")
 
 
-def _boundaries(events: tuple[BoundaryEvent, ...], notice: str) -> None:
-    """One callout per boundary; the guard's own notice text (with its nuance) when it gave one."""
-    if not events:
-        return
-    refused = any(e.action == "refused" for e in events)
-    callout = st.error if refused else st.warning
-    if notice:
-        sources = list(dict.fromkeys(s for e in events for s in e.sources))
-        callout(_with_sources(answer_markdown(notice), sources), icon=":material/gavel:")
-        return
-    for event in events:
-        body = f"**Normative boundary ({escape(event.rule_id)})**: {escape(event.statement)}"
-        callout(_with_sources(body, event.sources), icon=":material/gavel:")
+def _body(answer: Answer) -> str:
+    """Summary and points, escaped, their markers linking to the cited paragraphs."""
+    link_for = _linker(answer)
+    lines = ["**What the guidance says instead:**", ""] if answer.refusal else []
+    if answer.summary:
+        lines += [linked(answer.summary), ""]
+    if answer.layout == "prose":
+        lines += [answer_markdown(p.text, link_for) + "\n" for p in answer.points]
+    else:
+        lines += [f"- {linked(p.text, link_for)}" for p in answer.points]
+    return "\n".join(lines)
+
+
+def _boundary(event: BoundaryEvent) -> str:
+    """One boundary callout: what the guard did, the rule with its sources, nuance, options."""
+    lead = _BOUNDARY_LEAD[event.kind]
+    parts = [f"**{lead} — {escape_inline(event.title or event.rule_id)}.**"]
+    if event.refusal:
+        parts.append(escape_inline(event.refusal))
+    elif event.kind == "correction":
+        parts.append("The question assumes something UN guidance does not allow\\.")
+    parts.append(escape_inline(event.statement))
+    lines = [" ".join(parts)]
+    if event.nuance and event.kind != "removal":
+        lines += ["", escape_inline(event.nuance)]
+    if event.alternatives:
+        lines += ["", "**What I can do instead:**", ""]
+        lines += [f"- {escape_inline(alt)}" for alt in event.alternatives]
+    return _with_sources("\n".join(lines), event.sources)
 
 
 def _with_sources(body: str, sources: list[str] | tuple[str, ...]) -> str:

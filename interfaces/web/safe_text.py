@@ -4,8 +4,9 @@ Passages come from uploaded files and answers quote them, so any of it may hold 
 images and links, or Streamlit's own directives (`:red[...]`, `:material/...:`, `$...$`). None of
 it is trusted: every ASCII punctuation character is backslash-escaped (CommonMark renders an
 escaped punctuation character literally, so no tag, image, link, directive or formula survives),
-then only the structure we generate ourselves is put back: list bullets, the composer's `**bold**`
-labels, `[n]` citation markers as links, and highlights around supporting sentences.
+then only the structure the web app builds from an answer's fields is put back: list bullets,
+`**bold**` labels, `[n]` citation markers as links, and highlights around supporting sentences.
+Nothing here parses text the core wrote: answers arrive as data (points, sources, boundaries).
 Raw HTML is never enabled (no `unsafe_allow_html` anywhere in the web app).
 """
 
@@ -19,7 +20,6 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _BULLET = re.compile(r"^(?:[-*•]|(\d{1,3})[.)]|(>))(?:\s+|$)")
 _BOLD = re.compile(r"\\\*\\\*(.+?)\\\*\\\*")
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
-_SOURCE_LINE = re.compile(r"^\[\d{1,3}\] ")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 HIGHLIGHT = "orange-background"
@@ -68,30 +68,12 @@ def answer_markdown(text: str, link_for: Callable[[int], str | None] | None = No
     return "\n".join(out)
 
 
-def split_notice(text: str) -> tuple[str, str]:
-    """(leading quote block without its `>` marks, the rest): the guard's boundary notice."""
-    lines = str(text).splitlines()
-    end = 0
-    while end < len(lines) and (lines[end].startswith(">") or not lines[end].strip()):
-        end += 1
-    while end and not lines[end - 1].strip():
-        end -= 1
-    if not any(line.startswith(">") for line in lines[:end]):
-        return "", str(text)
-    notice = "\n".join(line[1:].strip() for line in lines[:end])
-    return notice.strip(), "\n".join(lines[end:]).strip()
-
-
-def without_sources_list(text: str) -> str:
-    """The answer without its closing `Sources:` list (the sources panel shows those lines)."""
-    lines = str(text).rstrip().splitlines()
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip() == "Sources:":
-            rest = [line.strip() for line in lines[index + 1 :] if line.strip()]
-            if rest and all(_SOURCE_LINE.match(line) for line in rest):
-                return "\n".join(lines[:index]).rstrip()
-            break
-    return str(text)
+def linked(text: str, link_for: Callable[[int], str | None] | None = None) -> str:
+    """One line of text escaped, its `[n]` markers turned into links by `link_for`."""
+    body = escape_inline(" ".join(str(text).split()))
+    if link_for is None:
+        return body
+    return _MARKER.sub(lambda m: _marker_link(int(m.group(1)), link_for), body)
 
 
 def _marker_link(marker: int, link_for: Callable[[int], str | None]) -> str:

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+from assistant.answer import markdown
 from assistant.errors import ConfigError
-from assistant.guard.engine import BoundaryGuard
+from assistant.guard.engine import BoundaryGuard, PreCheck
 from ingest.loaders import load
 from ingest.manifest import load_manifest
 from ingest.structure import build_paragraphs
@@ -47,6 +48,16 @@ def corpus() -> dict[str, dict[str, str]]:
 
 def _ids(guard: BoundaryGuard, question: str) -> dict[str, str]:
     return {e.rule_id: e.action for e in guard.before(question).events}
+
+
+def refusal_text(pre: PreCheck) -> str:
+    """The refusals as the answer's markdown shows them."""
+    return "\n\n".join(markdown.refusal(e) for e in pre.events if e.kind == "refusal")
+
+
+def notice_text(pre: PreCheck) -> str:
+    """The notices and corrections as the answer's markdown shows them."""
+    return "\n\n".join(markdown.notice(e) for e in pre.events if e.kind != "refusal")
 
 
 # --- the rules file ----------------------------------------------------------------------------
@@ -181,9 +192,9 @@ def test_refuses_drafting_that_crosses_the_rule(
     assert _ids(guard, question).get(rule_id) == "refused", pre.events
     assert pre.refused
     rule = next(r for r in guard.rules if r.rule_id == rule_id)
-    assert rule.statement.rstrip(".") in pre.refusal_text
-    assert "**What I can do instead:**" in pre.refusal_text
-    assert rule.alternatives[0] in pre.refusal_text
+    assert rule.statement.rstrip(".") in refusal_text(pre)
+    assert "**What I can do instead:**" in refusal_text(pre)
+    assert rule.alternatives[0] in refusal_text(pre)
     assert set(rule.pinned) <= set(pre.pinned_refs)
 
 
@@ -194,24 +205,24 @@ def test_contrast_question_is_not_refused(
     guard: BoundaryGuard, rule_id: str, question: str
 ) -> None:
     pre = guard.before(question)
-    assert not pre.refused, pre.refusal_text
-    assert pre.refusal_text == ""
+    assert not pre.refused, refusal_text(pre)
+    assert refusal_text(pre) == ""
     assert all(e.action == "notice" for e in pre.events)
 
 
 def test_refusal_text_states_the_rule_with_its_paragraph(guard: BoundaryGuard) -> None:
     pre = guard.before("Draft an amnesty for genocide and war crimes so the militia disarms.")
-    assert "can never promise amnesty for genocide" in pre.refusal_text
-    assert "(S/2009/189, para. 36)" in pre.refusal_text
-    assert "not a ban on every amnesty" in pre.refusal_text  # the nuance is not flattened
+    assert "can never promise amnesty for genocide" in refusal_text(pre)
+    assert "(S/2009/189, para. 36)" in refusal_text(pre)
+    assert "not a ban on every amnesty" in refusal_text(pre)  # the nuance is not flattened
     assert pre.pinned_refs[0] == "S/2009/189#36"
 
 
 def test_icc_question_gets_a_notice(guard: BoundaryGuard) -> None:
     pre = guard.before("How should a mediator involve the ICC?")
     assert _ids(guard, "How should a mediator involve the ICC?") == {ICC: "notice"}
-    assert "independent judicial body" in pre.notice_text
-    assert "(S/2009/189, para. 37)" in pre.notice_text
+    assert "independent judicial body" in notice_text(pre)
+    assert "(S/2009/189, para. 37)" in notice_text(pre)
     assert pre.pinned_refs == ("S/2009/189#37",)
 
 
@@ -239,9 +250,9 @@ def test_false_premise_triggers_the_rule_and_the_notice_corrects_it(
 ) -> None:
     pre = guard.before(question)
     assert rule_id in {r.rule_id for r in pre.rules}
-    assert "**Correction" in pre.notice_text
+    assert "**Correction" in notice_text(pre)
     rule = next(r for r in pre.rules if r.rule_id == rule_id)
-    assert rule.statement.rstrip(".") in pre.notice_text
+    assert rule.statement.rstrip(".") in notice_text(pre)
 
 
 def test_false_premise_with_a_drafting_request_is_refused(guard: BoundaryGuard) -> None:
@@ -252,7 +263,7 @@ def test_false_premise_with_a_drafting_request_is_refused(guard: BoundaryGuard) 
 def test_yes_no_question_is_not_treated_as_a_premise(guard: BoundaryGuard) -> None:
     pre = guard.before("Is amnesty for war crimes acceptable in a UN-endorsed agreement?")
     assert [r.rule_id for r in pre.rules] == [AMNESTY]
-    assert "**Correction" not in pre.notice_text and not pre.refused
+    assert "**Correction" not in notice_text(pre) and not pre.refused
 
 
 INJECTIONS = [
@@ -377,6 +388,7 @@ def test_after_removes_only_violating_sentences_and_keeps_markers(guard: Boundar
         "Sources:\n[1] S/2009/189, para. 36"
     )
     post = guard.after(answer)
+    shown = markdown.guarded_text(post.text, post.events)
     assert post.removed == (
         "However, amnesty for war crimes is acceptable if the rebels disarm [2].",
         "War crimes can be amnestied in exceptional cases [3].",
@@ -385,13 +397,14 @@ def test_after_removes_only_violating_sentences_and_keeps_markers(guard: Boundar
         "- Peace agreements endorsed by the UN can never promise amnesties for genocide [1]."
         in (post.text)
     )
-    assert "- Mediators should consult Headquarters [1]." in post.text
-    assert "[2]" not in post.text.split("Sources:")[0] and "[3]" not in post.text
-    assert "\n- \n" not in post.text  # the emptied bullet is gone, not left blank
-    assert post.text.rstrip().endswith(
+    assert "- Mediators should consult Headquarters [1]." in shown
+    assert "[2]" not in shown.split("Sources:")[0] and "[3]" not in shown
+    assert "\n- \n" not in shown  # the emptied bullet is gone, not left blank
+    assert shown.rstrip().endswith(
         "Security Council resolution 2106 (2013)."
     )  # the statement with its sources is appended
-    assert "can never promise amnesty for genocide" in post.text.split("Sources:")[1]
+    assert "can never promise amnesty for genocide" in shown.split("Sources:")[1]
+    assert "Boundary —" not in post.text  # the guard returns data; the callout is rendered
     assert [e.action for e in post.events] == ["corrected"]
 
 
@@ -414,7 +427,7 @@ def test_guard_texts_pass_its_own_post_check(guard: BoundaryGuard) -> None:
         q for qs in CONTRAST.values() for q in qs
     ]:
         pre = guard.before(question)
-        for text in (pre.refusal_text, pre.notice_text):
+        for text in (refusal_text(pre), notice_text(pre)):
             assert guard.after(text).removed == (), text
             assert not guard.is_injection(text)
 

@@ -1,4 +1,4 @@
-"""Typed data that crosses module boundaries: passages, citations, boundary events, answers.
+"""Passages and citations: a retrieved chunk, where a claim comes from, and retrieval filters.
 
 Chunks are stored in Chroma as LangChain `Document`s whose metadata holds only scalars (Chroma's
 rule); `Passage.from_document` is the one place that turns that metadata back into types.
@@ -7,13 +7,14 @@ rule); `Passage.from_document` is the one place that turns that metadata back in
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+import re
+from collections.abc import Callable
+from typing import Any
 
 from langchain_core.documents import Document
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-Status = Literal["answered", "partial", "no_evidence", "refused"]
-BoundaryAction = Literal["notice", "refused", "corrected"]
+MARKER = re.compile(r"\[(\d+)\]")  # a citation marker as answers carry it: [n]
 
 LABEL_SEP = "|"  # joins paragraph labels in Chroma metadata; labels never contain it
 
@@ -146,6 +147,20 @@ def cite_label(doc_id: str, paragraphs: tuple[str, ...] | list[str]) -> str:
     return f"{doc_id}, {word} {', '.join(labels)}"
 
 
+def cite_refs(refs: tuple[str, ...] | list[str]) -> str:
+    """`doc_id#label` references grouped by document, in order: 'S/2009/189, paras. 36, 37'."""
+    by_doc: dict[str, list[str]] = {}
+    for ref in refs:
+        doc_id, _, label = ref.partition("#")
+        by_doc.setdefault(doc_id, []).append(label)
+    return "; ".join(cite_label(doc, labels) for doc, labels in by_doc.items())
+
+
+def replace_markers(text: str, swap: Callable[[int], str]) -> str:
+    """`text` with every `[n]` marker replaced by `swap(n)` (links, readable labels)."""
+    return MARKER.sub(lambda m: swap(int(m.group(1))), text)
+
+
 class Citation(BaseModel):
     """Where a claim comes from, precise enough to open the paragraph."""
 
@@ -173,65 +188,6 @@ class Citation(BaseModel):
         }
 
 
-class BoundaryEvent(BaseModel):
-    """A normative boundary that applied to this answer and what the guard did about it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    rule_id: str
-    action: BoundaryAction
-    statement: str
-    sources: tuple[str, ...]  # "S/2009/189#36" and external references
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule_id": self.rule_id,
-            "action": self.action,
-            "statement": self.statement,
-            "sources": list(self.sources),
-        }
-
-
-class Turn(BaseModel):
-    """One earlier exchange of a conversation, used to resolve follow-up questions."""
-
-    model_config = ConfigDict(frozen=True)
-
-    question: str
-    answer: str = ""
-
-
-class Answer(BaseModel):
-    """The result of asking: an answer, a `no_evidence` notice or a refusal, always as data."""
-
-    model_config = ConfigDict(frozen=True)
-
-    question: str
-    status: Status
-    answer: str  # markdown with [n] markers
-    citations: tuple[Citation, ...] = ()
-    passages: tuple[Passage, ...] = ()
-    boundaries: tuple[BoundaryEvent, ...] = ()
-    mode: str = "extractive"  # "extractive" | "llm:<model>"
-    notices: tuple[str, ...] = ()
-    timings_ms: dict[str, float] = Field(default_factory=dict)
-    standalone_question: str = ""  # the question actually searched (follow-ups rewritten)
-
-    def to_json(self) -> dict[str, Any]:
-        """The documented JSON contract of `mediation ask --json` (see README)."""
-        return {
-            "question": self.question,
-            "status": self.status,
-            "answer": self.answer,
-            "citations": [c.to_json() for c in self.citations],
-            "passages": [p.to_json() for p in self.passages],
-            "boundaries": [b.to_json() for b in self.boundaries],
-            "mode": self.mode,
-            "notices": list(self.notices),
-            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
-        }
-
-
 def date_key(date: str) -> int:
     """'2009-04-08' -> 20090408, '2016-10' -> 20161001, '2011' -> 20110101, '' -> 0."""
     parts = [p for p in str(date).split("-") if p.isdigit()]
@@ -254,30 +210,3 @@ class RetrievalFilter(BaseModel):
     @property
     def empty(self) -> bool:
         return not (self.doc_ids or self.kinds or self.date_from or self.date_to)
-
-
-class DocumentSummary(BaseModel):
-    """One indexed document as `mediation docs` and the Library page show it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    doc_id: str
-    title: str
-    kind: str
-    date: str
-    source: str
-    chunks: int
-    first_label: str
-    last_label: str
-    sha256: str = ""
-
-
-class IndexStatus(BaseModel):
-    """What is indexed and when, for the sidebar and `mediation docs`."""
-
-    model_config = ConfigDict(frozen=True)
-
-    documents: int
-    chunks: int
-    last_ingest: str  # ISO time, "" when never
-    complete: bool  # False when the last ingest was interrupted
