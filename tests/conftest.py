@@ -12,7 +12,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.config import Settings
 
-pytest_plugins = ["tests.llm_server"]
+pytest_plugins = ["tests.llm_server", "tests.chroma_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "guidance_docs"

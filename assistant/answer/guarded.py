@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer.citations import CitationCheck, check_citations, strip_markers
+from assistant.answer.citations import (
+    CitationCheck,
+    check_citations,
+    has_supported_citation,
+    strip_markers,
+)
 from assistant.answer.generation import fit_passages, prompt_budget, stream_answer
 from assistant.answer.markdown import guarded_text
 from assistant.config import Settings
@@ -105,7 +110,7 @@ class GuardedWriter:
 
     def _lenient(self, check: CitationCheck, shown: tuple[Passage, ...], pre: PreCheck) -> Written:
         removed = check.notices
-        if not any(c.supported for c in check.citations):
+        if not has_supported_citation(check):
             return Written(ok=False, shown=shown, removed_markers=removed)
         post = self.guard.after(check.text, pre)
         return Written(
@@ -128,7 +133,7 @@ class GuardedWriter:
         ]
         post = self.guard.after(" ".join(kept), pre)
         final = check_citations(post.text, shown)
-        if not any(c.supported for c in final.citations):
+        if not has_supported_citation(final):
             return Written(ok=False, shown=shown, events=post.events)
         return Written(
             ok=True,

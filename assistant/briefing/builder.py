@@ -55,9 +55,9 @@ _POOL_MARGIN = 0.1
 _ANCHORS = 2  # best-matching document sections whose other paragraphs join every section's pool
 _ANCHOR_MARGIN = 0.05  # a second anchor must be about as close to the topic as the best one
 _MAX_MATES = 12  # paragraphs taken from the anchor sections
-_UNKNOWN_SHARE = (
-    0.5  # this share of topic words unknown to the corpus + partial evidence: uncovered
-)
+# With only partial evidence, a topic this share of whose words the corpus never uses is a topic
+# the documents do not cover ("organising a cricket tournament").
+_UNKNOWN_SHARE = 0.5
 _CLOSEST = 2  # passages an uncovered note names as the closest
 
 

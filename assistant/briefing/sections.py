@@ -39,7 +39,7 @@ from assistant.types import BoundaryEvent, Passage
 # already cited elsewhere costs a little, so the note spreads over the guidance.
 _OWN, _LEXICAL, _RELEVANCE, _ANCHOR = 0.55, 0.2, 0.25, 0.06
 _CUE_BONUS, _MAX_CUES, _REUSE_PENALTY = 0.03, 3, 0.03
-_RELATIVE = 0.6  # within a section, points close to its best (looser than an answer's 0.7)
+_RELATIVE = 0.6  # within a section, points this close to its best (looser than an answer)
 _NOTE_RELATIVE = 0.65  # no point scores below this share of the note's best: no padding
 _MIN_LEFT_WORDS = 8  # a passage with fewer words left uncited has nothing more to say
 

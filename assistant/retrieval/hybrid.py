@@ -1,6 +1,8 @@
 """Hybrid retrieval: dense paragraphs, dense sentences and BM25, fused by reciprocal rank.
 
-A LangChain `BaseRetriever`. Pieces of one long paragraph are collapsed to the best-ranked one
+A LangChain `BaseRetriever`: `invoke(query, config, k=3, filters=...)` honours k, the filters
+and the config's callbacks, tags and run name (LangChain's standard retriever tests run on it).
+Pieces of one long paragraph are collapsed to the best-ranked one
 and near-identical texts (the same passage quoted by two documents) to the first, so a single
 paragraph never crowds out the others. Each returned Document carries `score` (fused) and
 `similarity` (cosine of question and passage: the evidence strength the answer step judges).
@@ -12,10 +14,14 @@ import re
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForRetrieverRun,
+    CallbackManagerForRetrieverRun,
+)
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict
 
 from assistant.retrieval.filters import chroma_where, matches
@@ -23,6 +29,11 @@ from assistant.store.lexical import LexicalIndex
 from assistant.types import LABEL_SEP, RetrievalFilter, body_text
 
 _WORD = re.compile(r"[a-z0-9]+")
+# The paragraph and BM25 rankings weigh 1 in the fusion; `sentence_weight` is relative to them.
+_BASE_WEIGHT = 1.0
+# Sentence hits fetched per chunk wanted: a chunk's several sentences often rank together, so
+# `candidates` distinct chunks need about three times as many sentence hits.
+_SENTENCE_HITS_PER_CHUNK = 3
 
 
 def _paragraph_key(doc: Document) -> tuple[str, str]:
@@ -47,13 +58,40 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 10
     sentence_weight: float = 1.5
     filters: RetrievalFilter | None = None
+    # Share of the shorter text's words two passages must have in common to count as one
+    # passage quoted twice (by two documents, or by an annex that repeats the body).
     duplicate_overlap: float = 0.85
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: RetrievalFilter | None = None,
     ) -> list[Document]:
+        """`invoke(query, config, k=..., filters=...)`: the call's k and filters win over the
+        retriever's own (LangChain passes invoke's keyword arguments through)."""
         vector = self.embeddings.embed_query(query)
-        return self.search(query, vector, self.k, self.filters)
+        return self.search(query, vector, k or self.k, filters or self.filters)
+
+    async def _aget_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: AsyncCallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: RetrievalFilter | None = None,
+    ) -> list[Document]:
+        """`ainvoke` with the same keyword arguments (LangChain's default would drop them)."""
+        return await run_in_executor(
+            None,
+            self._get_relevant_documents,
+            query,
+            run_manager=run_manager.get_sync(),
+            k=k,
+            filters=filters,
+        )
 
     def rankings(
         self, query: str, vector: list[float], filters: RetrievalFilter | None
@@ -63,12 +101,12 @@ class HybridRetriever(BaseRetriever):
         dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
             vector, k=self.candidates, filter=where
         )
-        lists = [(1.0, [d for d, _ in dense])]
+        lists = [(_BASE_WEIGHT, [d for d, _ in dense])]
         if self.sentences is not None:
             lists.append((self.sentence_weight, self._sentence_ranking(vector, where)))
         if self.lexical is not None:
             hits = self.lexical.search(query, self.candidates, lambda m: matches(filters, m))
-            lists.append((1.0, [d for d, _ in hits]))
+            lists.append((_BASE_WEIGHT, [d for d, _ in hits]))
         return lists
 
     def _sentence_ranking(
@@ -78,7 +116,7 @@ class HybridRetriever(BaseRetriever):
         if self.sentences is None:
             return []
         hits = self.sentences.similarity_search_by_vector_with_relevance_scores(
-            vector, k=self.candidates * 3, filter=where
+            vector, k=self.candidates * _SENTENCE_HITS_PER_CHUNK, filter=where
         )
         chunk_ids = list(dict.fromkeys(d.metadata["chunk_id"] for d, _ in hits))[: self.candidates]
         return self._chunks_by_id(chunk_ids)

@@ -45,6 +45,13 @@ def test_extractive_answer_is_verbatim_cited_and_short(assistant: Assistant) -> 
     )
     assert_citations_resolve(answer)
     assert "Sources:" in answer.answer
+    # The same answer as data: the points and sources the markdown was rendered from.
+    assert [f"- {p.text}" for p in answer.points] == points
+    assert all(p.markers == (int(p.text.rsplit("[", 1)[1][:-1]),) for p in answer.points)
+    used = list(dict.fromkeys(m for p in answer.points for m in p.markers))
+    assert [s.marker for s in answer.sources] == used, "sources in reading order"
+    assert [s.marker for s in answer.sources] == [c.marker for c in answer.citations]
+    assert answer.summary in answer.answer and answer.layout == "points"
 
 
 def test_json_contract_fields(assistant: Assistant) -> None:
@@ -59,7 +66,15 @@ def test_json_contract_fields(assistant: Assistant) -> None:
         "mode",
         "notices",
         "timings_ms",
+        # added by the structured answer; the keys above keep their meaning
+        "summary",
+        "layout",
+        "points",
+        "sources",
+        "standalone_question",
     }
+    assert set(data["points"][0]) == {"text", "markers"}
+    assert set(data["sources"][0]) == {"marker", "doc_id", "paragraphs", "title", "date", "section"}
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
     assert set(data["passages"][0]) == {"rank", "doc_id", "paragraphs", "section", "score", "text"}
     assert [p["rank"] for p in data["passages"]] == list(range(1, len(data["passages"]) + 1))

@@ -123,3 +123,21 @@ def test_concurrent_appends_from_processes_keep_every_line_whole(tmp_path: Path)
     assert len(lines) == 4 * 50 * 2
     assert all(json.loads(line)["rule_id"] for line in lines)
     assert len(read_audit(log)) == 400
+
+
+def test_unreadable_audit_log_is_one_error_line_from_the_cli(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "audit.jsonl").mkdir()  # a directory where the log should be: reading fails
+    done = subprocess.run(
+        [sys.executable, "-m", "interfaces", "audit"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MEDIATION_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Cannot use the audit log" in done.stderr and "MEDIATION_DATA_DIR" in done.stderr
+    assert "Traceback" not in done.stderr

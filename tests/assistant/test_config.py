@@ -32,3 +32,30 @@ def test_defaults_work_offline_without_a_toml(
     monkeypatch.delenv("MEDIATION_LLM", raising=False)
     settings = Settings()
     assert settings.llm == "none" and settings.data_dir == Path(".mediation")
+
+
+def test_every_setting_is_in_one_group_and_the_readme_follows_the_groups() -> None:
+    from assistant.config import GROUPS
+
+    grouped = [name for names in GROUPS.values() for name in names]
+    assert sorted(grouped) == sorted(Settings.model_fields), "each setting in exactly one group"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    positions = []
+    for group, names in GROUPS.items():
+        heading = readme.index(f"<!-- settings: {group} -->")
+        positions.append(heading)
+        following = readme[heading:]
+        for name in names:
+            assert f"MEDIATION_{name.upper()}" in following.split("<!-- settings:", 2)[1]
+    assert positions == sorted(positions)
+
+
+def test_environment_names_stay_flat(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "MEDIATION_K": "4",
+        "MEDIATION_LLM_TIMEOUT_S": "5",
+        "MEDIATION_MAX_UPLOAD_MB": "3",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings()
+    assert (settings.k, settings.llm_timeout_s, settings.max_upload_mb) == (4, 5.0, 3.0)

@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.store.lexical import LexicalIndex
 from ingest.pipeline import ingest
 from ingest.store import ChunkStore
+from tests.chroma_server import start_chroma
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -184,46 +185,11 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path, kill_after: 
     assert not (data / "ingest.incomplete").exists()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_ingest_and_query_through_a_chroma_server(tmp_path: Path) -> None:
-    port = _free_port()
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
-    server = subprocess.Popen(
-        [
-            chroma,
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, url = start_chroma(tmp_path / "server")
     try:
-        import urllib.request
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "chroma server did not start"
-                time.sleep(0.5)
         docs = corpus_copy(tmp_path, SMALL)
-        settings = Settings(
-            data_dir=tmp_path / "data", docs_dir=docs, chroma_url=f"http://127.0.0.1:{port}"
-        )
+        settings = Settings(data_dir=tmp_path / "data", docs_dir=docs, chroma_url=url)
         report = ingest(settings)
         assert report.count("added") == 3 and not report.failed
         assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded locally
