@@ -16,7 +16,6 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-
 # Settings grouped by concern (the README's tables follow these groups). The fields stay flat so
 # that every environment variable keeps its documented name (MEDIATION_K, not
 # MEDIATION_RETRIEVAL__K); `tests/test_config.py` checks that each field is in exactly one group.
