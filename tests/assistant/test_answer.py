@@ -160,6 +160,9 @@ def test_real_llm_answer_citations_resolve_or_fall_back(
     else:
         assert final.mode.startswith("llm:")
         assert any(c.supported for c in final.citations)
+        assert final.layout == "prose" and final.points and not final.summary
+        assert all(p.text in final.answer for p in final.points)
+        assert [s.marker for s in final.sources] == [c.marker for c in final.citations]
 
 
 @pytest.mark.llm
