@@ -13,13 +13,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
 
 from assistant.errors import ConfigError
 
 CASES_DIR = Path(__file__).parent / "cases"
 
 Status = Literal["answered", "partial", "no_evidence", "refused"]
+Split = Literal["dev", "test"]  # dev: tune here; test: report here, never tune
 
 
 class CaseFileError(ConfigError):
@@ -56,10 +65,15 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Expect(BaseModel):
-    """What a passing answer looks like; unset keys are not checked."""
+    """What a passing answer looks like; unset keys are not checked.
+
+    Either `status` (the answer's status is one of these) or `error` (asking raises an
+    `AssistantError` whose message matches this regex, e.g. an unknown document id).
+    """
 
     model_config = _FROZEN
-    status: tuple[Status, ...] = Field(min_length=1)  # any of these statuses passes
+    status: tuple[Status, ...] = ()  # any of these statuses passes
+    error: Regex | None = None
     retrieved: tuple[Ref, ...] = ()  # paragraphs expected in the top k
     retrieved_mode: Literal["any", "all"] = "any"
     cited: tuple[Ref, ...] = ()  # paragraphs the answer must cite
@@ -67,6 +81,17 @@ class Expect(BaseModel):
     must_not: tuple[Regex, ...] = ()
     boundary: str | None = None  # rule_id of a boundary rule that must be triggered
     no_boundary_refusal: bool = False  # the answer must not be a boundary refusal
+    notice: Regex | None = None  # one of the answer's notices must match
+    no_notice: Regex | None = None  # none of the answer's notices may match
+
+    @model_validator(mode="after")
+    def _status_or_error(self) -> Expect:
+        if bool(self.status) == bool(self.error):
+            raise ValueError(
+                "give either status (the statuses that pass) or error (a regex the error "
+                "message must match), not both and not neither"
+            )
+        return self
 
 
 class Turn(BaseModel):
@@ -98,6 +123,18 @@ class Case(BaseModel):
     filters: Filters | None = None
     k: PositiveInt | None = None  # overrides the suite's k
     expect: Expect
+    # Labels for the answer-quality metrics (evals/answer_metrics.py): every paragraph that
+    # answers the question (empty: nothing in the corpus, or in the filtered part, answers it),
+    # the phrasing family the case belongs to, and the split (dev: tune, test: report only).
+    answers: tuple[Ref, ...] | None = None
+    family: str | None = Field(default=None, min_length=1)
+    split: Split | None = None
+
+    @model_validator(mode="after")
+    def _labelled_together(self) -> Case:
+        if self.split is not None and (self.family is None or self.answers is None):
+            raise ValueError("a case with a split needs its family and its answers")
+        return self
 
 
 class Suite(BaseModel):
@@ -124,11 +161,21 @@ def load_suites(paths: Iterable[Path | str]) -> list[Suite]:
     """Read several case files; a case id used twice, in one file or across files, is an error."""
     suites: list[Suite] = []
     seen: dict[str, tuple[Path, int | None]] = {}
+    splits: dict[str, tuple[str, str]] = {}  # family -> (split, first case id)
     for raw in paths:
         path = Path(raw)
         suite, lines = _load(path)
         for case in suite.cases:
             line = lines.get(case.case_id)
+            if case.family is not None and case.split is not None:
+                split, first = splits.setdefault(case.family, (case.split, case.case_id))
+                if split != case.split:
+                    raise CaseFileError(
+                        path,
+                        line,
+                        f"family {case.family!r} is in the {split} split ({first}) and the "
+                        f"{case.split} split ({case.case_id}); a family belongs to one split",
+                    )
             if case.case_id in seen:
                 first_path, first_line = seen[case.case_id]
                 raise CaseFileError(
