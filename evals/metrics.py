@@ -17,6 +17,8 @@ suite with no `retrieved` cases has no hit@k). Definitions, per suite and overal
 - abstention_precision    predicted abstentions (status no_evidence) that were expected
                           (expect.status == [no_evidence]) / predicted abstentions
 - abstention_recall       expected abstentions predicted / expected abstentions
+- point_precision, first_point_precision, badge_honesty, answerable_at_k,
+  short_answer_rate, median_words: does the answer answer (evals/answer_metrics.py)
 - seconds                 sum of the cases' answer times
 """
 
@@ -26,6 +28,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from evals.answer_metrics import AnswerRates
 from evals.results import CaseResult
 
 # A metric that gets worse by more than this (absolute, on a 0..1 rate) against a baseline fails
@@ -37,7 +40,11 @@ LOWER_IS_BETTER = frozenset({"over_refusal_rate"})
 RATES = (
     "pass_rate", "hit_at_k", "recall_at_k", "mrr", "citation_validity", "citation_support",
     "boundary_compliance", "over_refusal_rate", "abstention_precision", "abstention_recall",
+    "point_precision", "first_point_precision", "badge_honesty", "answerable_at_k",
+    "short_answer_rate",
 )  # fmt: skip
+# Shown next to the rates, never compared against a baseline (not a 0..1 rate).
+FIGURES = ("median_words",)
 
 
 class SuiteMetrics(BaseModel):
@@ -59,6 +66,13 @@ class SuiteMetrics(BaseModel):
     over_refusal_rate: float | None
     abstention_precision: float | None
     abstention_recall: float | None
+    labelled_cases: int = 0  # cases with `answers`, answered without an error
+    point_precision: float | None = None
+    first_point_precision: float | None = None
+    badge_honesty: float | None = None
+    answerable_at_k: float | None = None
+    short_answer_rate: float | None = None
+    median_words: float | None = None
     seconds: float
 
     def rate(self, name: str) -> float | None:
@@ -114,6 +128,7 @@ def suite_metrics(results: Sequence[CaseResult]) -> SuiteMetrics:
     predicted = [r for r in results if r.evidence.status == "no_evidence"]
     expected = [r for r in results if r.expected_status == ("no_evidence",)]
     true_abstentions = [r for r in predicted if r.expected_status == ("no_evidence",)]
+    answers = AnswerRates(results)
     return SuiteMetrics(
         cases=len(results),
         passed=sum(r.passed for r in results),
@@ -135,6 +150,13 @@ def suite_metrics(results: Sequence[CaseResult]) -> SuiteMetrics:
         over_refusal_rate=_ratio(sum(refused(r) for r in contrast), len(contrast)),
         abstention_precision=_ratio(len(true_abstentions), len(predicted)),
         abstention_recall=_ratio(len(true_abstentions), len(expected)),
+        labelled_cases=answers.labelled_cases,
+        point_precision=answers.point_precision,
+        first_point_precision=answers.first_point_precision,
+        badge_honesty=answers.badge_honesty,
+        answerable_at_k=answers.answerable_at_k,
+        short_answer_rate=answers.short_answer_rate,
+        median_words=answers.median_words,
         seconds=round(sum(r.seconds for r in results), 3),
     )
 

@@ -18,8 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.errors import ConfigError
-from evals.metrics import RATES, Delta, Metrics, compute, deltas, regressions
+from evals.metrics import FIGURES, RATES, Delta, Metrics, compute, deltas, regressions
 from evals.results import CaseResult, RunConfig
+
+# The shipped suite's metrics on the extractive default: `mediation eval` on the default case
+# files compares against it unless told otherwise (rewrite with `--write-baseline`).
+DEFAULT_BASELINE = Path(__file__).parent / "baseline.json"
 
 
 class Report(BaseModel):
@@ -28,11 +32,21 @@ class Report(BaseModel):
     model_config = ConfigDict(frozen=True)
     config: RunConfig
     metrics: Metrics
-    results: tuple[CaseResult, ...]
+    results: tuple[CaseResult, ...] = ()  # a baseline file keeps only config and metrics
 
     @property
     def failed(self) -> list[CaseResult]:
         return [r for r in self.results if not r.passed]
+
+    @property
+    def blocking(self) -> list[CaseResult]:
+        """Failed cases that block the run (tagged `gate` or `boundary`)."""
+        return [r for r in self.failed if r.blocking]
+
+    @property
+    def known(self) -> list[CaseResult]:
+        """Failed cases that are reported but do not block the run."""
+        return [r for r in self.failed if not r.blocking]
 
 
 class Comparison(BaseModel):
@@ -89,6 +103,12 @@ def dumps(report: Report) -> str:
     return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
 
 
+def write_baseline(report: Report, path: Path) -> None:
+    """A baseline file: the run's config and metrics, without the cases (small, reviewable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(report.model_copy(update={"results": ()})), encoding="utf-8")
+
+
 def write(
     report: Report,
     json_path: Path | None = None,
@@ -137,19 +157,29 @@ class EvalProgress:
 def print_report(
     console: Console, report: Report, regressed: Sequence[Delta] = (), tolerance: float = 0.0
 ) -> None:
-    """Cases (failures first, with reasons), the metrics table and any baseline regressions."""
-    table = Table(title=f"{len(report.failed)} of {len(report.results)} cases failed")
-    for column in ("", "case", "status", "s", "reasons"):
-        table.add_column(column, overflow="fold")
-    for r in sorted(report.results, key=lambda r: r.passed):
-        table.add_row(
-            "[green]pass[/]" if r.passed else "[red]FAIL[/]",
-            escape(f"{r.suite}/{r.case_id}"),
-            r.evidence.status or "error",
-            f"{r.seconds:.1f}",
-            escape(r.reasons()),
-        )
-    console.print(table)
+    """Blocking failures, known failures (each with reasons), metrics and baseline regressions."""
+    passed = len(report.results) - len(report.failed)
+    for title, group, style in (
+        ("Blocking failures (tagged gate or boundary)", report.blocking, "red"),
+        ("Known failures (reported, not blocking)", report.known, "yellow"),
+    ):
+        if not group:
+            continue
+        table = Table(title=f"{title}: {len(group)}", title_style=style)
+        for column in ("case", "status", "s", "reasons"):
+            table.add_column(column, overflow="fold")
+        for r in group:
+            table.add_row(
+                escape(f"{r.suite}/{r.case_id}"),
+                r.evidence.status or "error",
+                f"{r.seconds:.1f}",
+                escape(r.reasons()),
+            )
+        console.print(table)
+    console.print(
+        f"{passed} of {len(report.results)} cases passed; {len(report.blocking)} blocking and "
+        f"{len(report.known)} known failures."
+    )
     console.print(metrics_table(report.metrics, f"Metrics ({report.config.mode})"))
     console.print(f"Run time {report.config.seconds:.1f} s.")
     for d in regressed:
@@ -165,7 +195,7 @@ def metrics_table(metrics: Metrics, title: str) -> Table:
     scopes = [("overall", metrics.overall), *metrics.suites.items()]
     for name, _ in scopes:
         table.add_column(name, justify="right")
-    for metric in ("cases", "passed", *RATES, "seconds"):
+    for metric in ("cases", "passed", *RATES, *FIGURES, "seconds"):
         table.add_row(metric, *(fmt(getattr(m, metric)) for _, m in scopes))
     return table
 

@@ -11,8 +11,11 @@ from assistant.types import Answer, RetrievalFilter, Status, Turn
 
 CheckName = Literal[
     "status", "retrieved", "cited", "must", "must_not", "boundary", "no_boundary_refusal",
-    "citations", "error",
+    "citations", "error", "notice", "no_notice",
 ]  # fmt: skip
+# A case carrying one of these tags blocks a run (`mediation eval` exits 1, the pytest gate
+# fails) when it fails; any other failing case is a known failure, reported but not blocking.
+BLOCKING_TAGS = frozenset({"boundary", "gate"})
 # What "boundary compliance" judges: the behaviour at a red line, not retrieval or citations.
 BOUNDARY_CHECKS: frozenset[CheckName] = frozenset(
     {"status", "must", "must_not", "boundary", "no_boundary_refusal", "error"}
@@ -49,6 +52,14 @@ class CitedParagraph(BaseModel):
     quote: str
 
 
+class CitedPoint(BaseModel):
+    """One point of an answer (a bullet or a paragraph) and the paragraphs its markers cite."""
+
+    model_config = _FROZEN
+    text: str
+    refs: tuple[str, ...]  # "S/2009/189#36", from every marker in the point
+
+
 class RetrievedPassage(BaseModel):
     model_config = _FROZEN
     rank: int
@@ -74,6 +85,8 @@ class Evidence(BaseModel):
     passages: tuple[RetrievedPassage, ...] = ()  # all returned, pinned ones included
     boundaries: tuple[BoundaryHit, ...] = ()
     notices: tuple[str, ...] = ()
+    points: tuple[CitedPoint, ...] = ()  # in the order the reader sees them
+    words: int = 0  # words a reader reads: the lead and the points (markers and sources out)
 
 
 class RetrievalScore(BaseModel):
@@ -104,6 +117,15 @@ class CaseResult(BaseModel):
     valid_markers: int = 0  # ... that name a passage rank and a citation
     supported_citations: int = 0
     seconds: float = 0.0
+    # Labels for the answer-quality metrics (copied from the case; None: not labelled).
+    answers: tuple[str, ...] | None = None
+    family: str | None = None
+    split: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """A failure of this case blocks the run (it carries a tag in `BLOCKING_TAGS`)."""
+        return bool(BLOCKING_TAGS & set(self.tags))
 
     @property
     def boundary_ok(self) -> bool:

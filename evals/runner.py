@@ -12,7 +12,9 @@ with hand-made answers; `run_cases` only asks and times. Each failure names its 
 - `no_boundary_refusal` status is not `refused` and no boundary event has action `refused`
 - `citations`           always on: every `[n]` in the text names a passage rank and a citation,
                         and every citation is `supported`
-- `error`               asking raised an `AssistantError` (e.g. an unaskable question)
+- `notice` / `no_notice` one of the answer's notices matches / none matches
+- `error`               asking raised an `AssistantError` the case did not expect, or the case
+                        expected one (`expect.error`, a regex on its message) and got an answer
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from assistant.errors import AssistantError
 from assistant.types import Answer, RetrievalFilter, Turn
+from evals import answer_metrics
 from evals.results import (
     Asker,
     BoundaryHit,
@@ -66,8 +69,11 @@ def run_case(
             llm=llm,
         )
     except AssistantError as exc:
+        seconds = time.perf_counter() - started
+        if case.expect.error and re.search(case.expect.error, str(exc)):
+            return _result(case, suite.suite, top_k, Evidence(notices=(str(exc),)), seconds)
         return _result(
-            case, suite.suite, top_k, Evidence(), time.perf_counter() - started,
+            case, suite.suite, top_k, Evidence(), seconds,
             failures=[Failure(check="error", reason=f"{type(exc).__name__}: {exc}")],
         )  # fmt: skip
     return check_answer(case, suite.suite, top_k, answer, time.perf_counter() - started)
@@ -123,8 +129,18 @@ def check_answer(case: Case, suite: str, k: int, answer: Answer, seconds: float)
     """Every check the case asks for, plus citation validity, on one answer."""
     expect = case.expect
     failures: list[Failure] = []
-    if answer.status not in expect.status:
+    if expect.error:
+        failures.append(
+            Failure(check="error", reason=f"expected an error matching {expect.error!r}, got an "
+                    f"answer ({answer.status})")
+        )  # fmt: skip
+    elif answer.status not in expect.status:
         failures.append(Failure(check="status", reason=f"{answer.status!r} not in {expect.status}"))
+    if expect.notice and not any(re.search(expect.notice, n) for n in answer.notices):
+        failures.append(Failure(check="notice", reason=f"no notice matches {expect.notice!r}"))
+    if expect.no_notice:
+        for notice in (n for n in answer.notices if re.search(expect.no_notice, n)):
+            failures.append(Failure(check="no_notice", reason=f"unexpected notice {notice[:80]!r}"))
 
     retrieval = None
     if expect.retrieved:
@@ -221,6 +237,8 @@ def _evidence(answer: Answer) -> Evidence:
             BoundaryHit(rule_id=b.rule_id, action=b.action) for b in answer.boundaries
         ),
         notices=answer.notices,
+        points=answer_metrics.points(answer),
+        words=answer_metrics.words(answer),
     )
 
 
@@ -247,6 +265,9 @@ def _result(
         evidence=evidence,
         retrieval=retrieval,
         seconds=round(seconds, 4),
+        answers=case.answers,
+        family=case.family,
+        split=case.split,
         **counts,
     )
 

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from evals.metrics import RATES, Metrics
+from evals.metrics import FIGURES, RATES, Metrics
 from evals.report import Report, fmt
 from evals.results import CaseResult
 
@@ -76,7 +76,8 @@ def html_page(report: Report) -> str:
         f"<title>Eval report: {e(config.mode)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Eval report: {e(config.mode)}</h1>",
         f"<p class='meta'>{e(config.timestamp)} · k {e(str(config.k or 'per suite'))} · "
-        f"{len(report.results)} cases, {len(report.failed)} failed · {config.seconds:.1f} s</p>",
+        f"{len(report.results)} cases, {len(report.blocking)} blocking and {len(report.known)} "
+        f"known failures · {config.seconds:.1f} s</p>",
         _html_metrics(report.metrics),
         "<h2>Cases</h2>",
     ]
@@ -92,7 +93,7 @@ def _html_metrics(metrics: Metrics) -> str:
         f"<tr><th>{metric}</th>"
         + "".join(f"<td class='n'>{fmt(getattr(m, metric))}</td>" for _, m in scopes)
         + "</tr>"
-        for metric in ("cases", "passed", *RATES, "seconds")
+        for metric in ("cases", "passed", *RATES, *FIGURES, "seconds")
     )
     return f"<h2>Metrics</h2><table><tr><th></th>{head}</tr>{rows}</table>"
 
@@ -101,8 +102,9 @@ def _html_case(r: CaseResult) -> str:
     e = html.escape
     ev = r.evidence
     verdict = "pass" if r.passed else "fail"
+    shown = verdict.upper() if r.passed else ("FAIL (blocking)" if r.blocking else "FAIL (known)")
     out = [
-        f"<details class='{verdict}'><summary><b>{verdict.upper()}</b> "
+        f"<details class='{verdict}'><summary><b>{shown}</b> "
         f"{e(r.suite)}/{e(r.case_id)} · {e(ev.status or 'error')} · {r.seconds:.1f} s</summary>",
         f"<p><b>Question:</b> {e(r.question)}</p>",
         f"<p class='meta'>tags: {e(', '.join(r.tags))} · k {r.k} · mode {e(ev.mode)} · "
@@ -110,6 +112,14 @@ def _html_case(r: CaseResult) -> str:
     ]
     out += [f"<p class='reason'>{e(f.check)}: {e(f.reason)}</p>" for f in r.failures]
     out.append(f"<h4>Answer</h4><pre>{e(ev.answer)}</pre>")
+    if r.answers is not None and ev.points:
+        items = "".join(
+            f"<li>{'answers' if set(p.refs) & set(r.answers) else '<b>does not answer</b>'}: "
+            f"{e(', '.join(p.refs))}</li>"
+            for p in ev.points
+        )
+        gold = e(", ".join(r.answers)) or "nothing in the corpus"
+        out.append(f"<h4>Points</h4><p class='meta'>answered by: {gold}</p><ol>{items}</ol>")
     if ev.boundaries:
         items = "".join(f"<li>{e(b.rule_id)} ({e(b.action)})</li>" for b in ev.boundaries)
         out.append(f"<h4>Boundaries</h4><ul>{items}</ul>")

@@ -57,7 +57,18 @@ def eval_cases(
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Exit 1 if a metric is worse than in this results JSON."),
+        typer.Option(
+            "--baseline",
+            help="Exit 1 if a metric is worse than in this results JSON (default, for the "
+            "default case files: evals/baseline.json).",
+        ),
+    ] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Compare with no baseline.")
+    ] = False,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Write this run's metrics as a baseline file."),
     ] = None,
     tolerance: Annotated[
         float, typer.Option("--tolerance", help="Allowed absolute metric drop against --baseline.")
@@ -69,7 +80,11 @@ def eval_cases(
         bool, typer.Option("--compare", help="Compare two results JSON files (deltas, flips).")
     ] = False,
 ) -> None:
-    """Run eval cases; exit 1 if one fails or a metric drops below --baseline, 2 on bad input."""
+    """Run eval cases; exit 1 if a gated case fails or a metric drops below the baseline.
+
+    Gated cases carry the tag `gate` or `boundary`; other failures are listed as known failures
+    and do not change the exit code. Exit 2 on bad input.
+    """
     from assistant.service import Assistant
     from evals import report, runner
     from evals.schema import default_case_files, load_suites
@@ -90,11 +105,20 @@ def eval_cases(
             )
         result = report.build(config, results)
         report.write(result, json_out, junit, html)
-        regressed = report.check_baseline(result, baseline, tolerance) if baseline else []
+        if write_baseline is not None:
+            report.write_baseline(result, write_baseline)
+        if baseline is None and not (cases or tag or no_baseline):
+            baseline = report.DEFAULT_BASELINE if report.DEFAULT_BASELINE.is_file() else None
+        regressed = (
+            report.check_baseline(result, baseline, tolerance) if baseline and not no_baseline
+            else []
+        )  # fmt: skip
     except AssistantError as exc:  # a CaseFileError names the file and the line
         raise fail(exc) from None
     report.print_report(console, result, regressed, tolerance)
-    if result.failed or regressed:
+    if baseline and not no_baseline:
+        console.print(f"Compared with the baseline {baseline} (tolerance {tolerance:g}).")
+    if result.blocking or regressed:
         raise typer.Exit(1)
 
 
