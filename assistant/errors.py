@@ -33,3 +33,16 @@ class DocumentError(AssistantError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class UnknownDocument(InvalidQuestion):
+    """A filter names a document id that is not indexed; the message lists the known ones."""
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        self.unknown = unknown
+        self.known = known
+        names = ", ".join(repr(d) for d in unknown)
+        super().__init__(
+            f"Unknown document {names}: no indexed document has that id. Known documents: "
+            f"{', '.join(known)}. Use one of these ids (`mediation docs` lists them)."
+        )
