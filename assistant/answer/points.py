@@ -1,9 +1,9 @@
 """The points of an extractive answer: the sentences that answer, quoted whole, cited in order.
 
 `PointPicker.pick` asks the relevance model (`relevance.py`) which passages answer, quotes the
-closest sentence of the most likely one (and its next-closest sentence when that is nearly as
-close), adds the closest sentence of every other passage that clears the model's keep threshold
-(at most `MAX_POINTS` points, at most `PER_PASSAGE` from one passage), brings in the sentence
+two sentences of the most likely one closest to the question, adds the closest sentence of every
+other passage that clears the model's keep threshold (at most `MAX_POINTS` points, at most
+`PER_PASSAGE` from one passage), brings in the sentence
 before a quote that opens with an anaphor, and renumbers the passages so that the answer's
 citations run [1], [2], ... in reading order with no gaps (a cited passage's rank is its marker;
 the passages no point cites follow, best first).
@@ -30,10 +30,9 @@ from assistant.answer.relevance import (
 from assistant.text import split_sentences
 from assistant.types import Passage
 
-MAX_POINTS, PER_PASSAGE = 4, 2  # a short answer: the few sentences that answer, not a survey
-# The best passage's second sentence is quoted too when it is this close to the question
-# relative to its first (a paragraph often answers in two sentences).
-SECOND_SENTENCE = 0.9
+# A short answer: the few sentences that answer, not a survey. The most likely passage gives two
+# (a paragraph usually answers in more than one sentence, and both stand or fall with it).
+MAX_POINTS, PER_PASSAGE = 4, 2
 
 
 @dataclass(frozen=True)
@@ -122,8 +121,8 @@ class PointPicker:
 def choose(
     ranked: Sequence[tuple[Evidence, float]], keep: float, required: Sequence[int] = ()
 ) -> list[Scored]:
-    """The most likely passage's closest sentence (two when the second is nearly as close),
-    then the closest sentence of each passage above `keep`, at most MAX_POINTS in all.
+    """The most likely passage's two closest sentences, then the closest sentence of each other
+    passage above `keep`, at most MAX_POINTS in all.
 
     `required` markers (a triggered boundary rule's source paragraphs) contribute their closest
     sentence whatever their probability, so the answer always cites the rule's source.
@@ -132,11 +131,7 @@ def choose(
     if not ranked:
         return chosen
     first, probability = ranked[0]
-    chosen.append(Scored(first.sentences[0], probability))
-    if len(first.sentences) > 1 and PER_PASSAGE > 1:
-        second = first.sentences[1]
-        if second.closeness >= SECOND_SENTENCE * first.sentences[0].closeness > 0:
-            chosen.append(Scored(second, probability))
+    chosen += [Scored(c, probability) for c in first.sentences[:PER_PASSAGE]]
     by_marker = {e.marker: (e, p) for e, p in ranked}
     for marker in required:
         if marker in by_marker and marker != first.marker:

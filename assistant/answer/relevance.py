@@ -182,12 +182,12 @@ def describe(
         mine = [i for i, r in enumerate(rows) if r[0] == marker]
         if not mine:
             continue
-        sentences = []
+        quotes = []
         for i in mine:
             _, index, sentence, previous, terms, cos = rows[i]
             close = SEMANTIC_WEIGHT * cos + LEXICAL_WEIGHT * coverage(terms)
             close -= QUESTION_PENALTY * sentence.rstrip().endswith("?")
-            sentences.append(Candidate(marker, index, sentence, previous, close))
+            quotes.append(Candidate(marker, index, sentence, previous, close))
         top = max(mine, key=lambda i: rows[i][5])
         section = content_terms(passage.section.rsplit(">", 1)[-1])
         features = (
@@ -206,7 +206,7 @@ def describe(
             max(coverage(rows[i][4]) for i in mine),
             max(pair_share(rows[i][4]) for i in mine),
         )
-        ranked = sorted(sentences, key=lambda c: c.closeness, reverse=True)
+        ranked = sorted(quotes, key=lambda c: c.closeness, reverse=True)
         out.append(Evidence(marker, features, tuple(ranked)))
     return out
 

@@ -33,7 +33,7 @@ def test_extractive_answer_is_verbatim_cited_and_short(assistant: Assistant) -> 
     answer = assistant.ask("How should a mediator deal with spoilers when a deal is close?")
     assert answer.status == "answered" and answer.mode == "extractive"
     points = [line for line in answer.answer.splitlines() if line.startswith("- ")]
-    assert 2 <= len(points) <= 6
+    assert 2 <= len(points) <= 4  # the few sentences that answer (points.MAX_POINTS)
     texts = {p.rank: p.text for p in answer.passages}
     for point in points:
         sentence, marker = re.match(r"- (.*) \[(\d+)\]$", point).groups()  # type: ignore[union-attr]

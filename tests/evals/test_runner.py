@@ -390,7 +390,12 @@ cases:
     expect: {{status: [no_evidence, answered]}}
   - id: soup-wrongly-expected
     question: {LENTILS}
+    tags: [gate]
     expect: {{status: [answered]}}
+  - id: soup-known-failure
+    question: {LENTILS}
+    tags: [known]
+    expect: {{status: [partial]}}
 """
 
 
@@ -405,11 +410,20 @@ def test_cli_runs_cases_on_the_real_index_writes_reports_and_gates(
 
     failing = cli(str(cases), "--json", str(out["json"]), "--junit", str(out["xml"]),
                   "--html", str(out["html"]))  # fmt: skip
-    assert failing.exit_code == 1, failing.output
-    assert "FAIL" in failing.output and "soup-wrongly-expected" in failing.output
+    assert failing.exit_code == 1, failing.output  # a gated case failed
+    assert "Blocking failures (tagged gate or boundary): 1" in failing.output
+    assert "Known failures (reported, not blocking): 1" in failing.output
+    assert "1 blocking and 1 known failures" in failing.output
     run = report.load(out["json"])
-    assert [r.passed for r in run.results] == [True, True, False]
+    assert [r.passed for r in run.results] == [True, True, False, False]
+    assert [r.blocking for r in run.failed] == [True, False]
     assert run.config.mode == "extractive" and out["xml"].is_file() and out["html"].is_file()
+    assert "FAIL (blocking)" in out["html"].read_text(encoding="utf-8")
+
+    known = cli(str(cases), "--tag", "known")
+    assert known.exit_code == 0, known.output  # a failure that blocks nothing is reported
+    assert "Known failures (reported, not blocking): 1" in known.output
+    assert "0 blocking and 1 known failures" in known.output
 
     kept = tmp_path / "keep.json"
     better = cli(str(cases), "--tag", "keep", "--baseline", str(out["json"]), "--json", str(kept))
