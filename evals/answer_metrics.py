@@ -26,6 +26,7 @@ import statistics
 from collections.abc import Sequence
 
 from assistant.text import split_sentences
+from assistant.text import words as text_words
 from assistant.types import Answer
 from evals.results import CaseResult, CitedPoint
 
@@ -60,7 +61,7 @@ def points(answer: Answer) -> tuple[CitedPoint, ...]:
 
 def words(answer: Answer) -> int:
     """Words a reader reads: the answer's text before its sources, markers left out."""
-    return len(_MARKER.sub(" ", body(answer.answer)).split())
+    return len(text_words(_MARKER.sub(" ", body(answer.answer))))
 
 
 def answers_question(point: CitedPoint, answers: Sequence[str]) -> bool:

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 from evals import report
-from evals.results import CaseResult, RunConfig
+from evals.results import BLOCKING_TAGS, CaseResult, RunConfig
 from evals.runner import run_case, selected, timestamp
 from evals.schema import Case, Suite, default_case_files, load_suites
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CASES = selected(load_suites(default_case_files()))
-BLOCKING_TAGS = frozenset({"boundary", "gate"})
 
 
 def key(suite: Suite, case: Case) -> str:
