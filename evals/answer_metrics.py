@@ -12,8 +12,9 @@ corpus, or in the filtered part of it, does) is judged point by point:
                           among the returned passages / such cases (the ceiling retrieval sets)
 - short_answer_rate       answered or partial answers of at most `SHORT_WORDS` words / such
                           answers (all cases of the group, labelled or not)
-- median_words            median words of those answers: the lead and the points a reader
-                          reads, without citation markers and without the sources list
+- median_words            median words of those answers: the summary line and the points a
+                          reader reads, without citation markers, the sources list and boundary
+                          callouts (policy statements shown with any answer that raises them)
 
 A point is a bullet of the answer, or, for prose, a sentence carrying a marker; its paragraphs
 are those of the citations its markers name.
@@ -43,12 +44,23 @@ def body(answer_text: str) -> str:
 
 
 def points(answer: Answer) -> tuple[CitedPoint, ...]:
-    """The cited points of an answer, in reading order, with the paragraphs they cite."""
+    """The cited points of an answer, in reading order, with the paragraphs they cite.
+
+    Extractive answers carry their points as data; a language model's prose point (a paragraph)
+    is split into its sentences that carry a marker. An answer given only as text (hand-made,
+    or from an older results file) is read from its bullets, else from its sentences.
+    """
     refs_of = {c.marker: tuple(f"{c.doc_id}#{p}" for p in c.paragraphs) for c in answer.citations}
-    text = body(answer.answer)
-    lines = [line for line in text.splitlines() if line.strip()]
-    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
-    units = bullets or [s for line in lines for s in split_sentences(line)]
+    if answer.points:
+        units = [
+            unit
+            for point in answer.points
+            for unit in (split_sentences(point.text) if answer.layout == "prose" else [point.text])
+        ]
+    else:
+        lines = [line for line in body(answer.answer).splitlines() if line.strip()]
+        bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+        units = bullets or [s for line in lines for s in split_sentences(line)]
     found: list[CitedPoint] = []
     for unit in units:
         markers = [int(n) for n in _MARKER.findall(unit)]
@@ -60,8 +72,13 @@ def points(answer: Answer) -> tuple[CitedPoint, ...]:
 
 
 def words(answer: Answer) -> int:
-    """Words a reader reads: the answer's text before its sources, markers left out."""
-    return len(text_words(_MARKER.sub(" ", body(answer.answer))))
+    """Words a reader reads as the answer: its summary and points (markers, sources and boundary
+    callouts left out; an answer given only as text: its text before the sources)."""
+    if answer.points or answer.summary:
+        text = " ".join([answer.summary, *(p.text for p in answer.points)])
+    else:
+        text = body(answer.answer)
+    return len(text_words(_MARKER.sub(" ", text)))
 
 
 def answers_question(point: CitedPoint, answers: Sequence[str]) -> bool:

@@ -45,8 +45,11 @@ def body_markdown(
 
 
 def source_line(source: Source) -> str:
-    section = f" ({source.section})" if source.section else ""
-    return f"[{source.marker}] {source.label} — {source.title}{section}"
+    """One compact line per cited paragraph: marker, citation, document, nearest heading."""
+    heading = source.section.rsplit(">", 1)[-1].strip()
+    return f"[{source.marker}] {source.label} — {source.title}" + (
+        f" ({heading})" if heading else ""
+    )
 
 
 def notice(event: BoundaryEvent) -> str:
