@@ -22,12 +22,13 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer import extractive, markdown, scope, status
+from assistant.answer import extractive, markdown, status
 from assistant.answer.evidence import unknown_names
 from assistant.answer.followup import standalone_question
+from assistant.answer.grounds import Grounds
 from assistant.answer.guarded import LENIENT, GuardedWriter, Written
 from assistant.answer.llm import mode_name
-from assistant.answer.points import Picked, PointPicker
+from assistant.answer.points import Picked
 from assistant.answer.question import AskInput, mostly_latin, validate_question
 from assistant.config import Settings
 from assistant.errors import LLMUnavailable
@@ -40,11 +41,9 @@ from assistant.types import (
     Citation,
     Layout,
     Passage,
-    RetrievalFilter,
     Source,
     Status,
     body_text,
-    cite_label,
 )
 
 __all__ = ["NO_EVIDENCE", "AnswerChain", "AskInput", "Body"]
@@ -72,8 +71,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
         self.retriever = retriever
         self.guard = guard
         self.scorer = extractive.SentenceScorer(retriever.embeddings)
-        self.picker = PointPicker(self.scorer, self._chunks)
-        self._library: tuple[int, scope.Library] | None = None
+        self.grounds = Grounds(retriever, self.scorer)
         self.chat_model = chat_model
         self.on_events = on_events
 
@@ -105,7 +103,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
     def iter_answer(self, ask: AskInput) -> Iterator[str | Answer]:
         started = time.perf_counter()
         question = validate_question(ask.question, self.settings)
-        library = self.library()
+        library = self.grounds.library()
         library.check(ask.filters)
         notices: list[str] = []
         present = library.about_present(question)
@@ -165,21 +163,15 @@ class AnswerChain(Runnable[AskInput, Answer]):
             return answer
 
         required = [i for i, p in enumerate(passages, 1) if set(p.refs) & set(pre.pinned_refs)]
-        picked = self._pick(standalone, vector, passages, required)
+        picked = self.grounds.pick(standalone, vector, passages, required)
         passages = picked.passages
-        model = self.picker.model
-        filtered = ask.filters is not None and not ask.filters.empty and not pre.rules
-        if filtered and ask.filters and picked.best < model.answer_threshold:
-            # The filter may have left the evidence out: say so rather than answer from scraps.
-            elsewhere = self._elsewhere(standalone, vector, k, ask.filters, picked)
-            if elsewhere:
-                final = finish(
-                    "no_evidence",
-                    Body(summary=scope.excluded_text(library.selected(ask.filters), elsewhere)),
-                )
-                yield final.answer
-                yield final
-                return
+        model = self.grounds.picker.model
+        excluded = None if pre.rules else self.grounds.excluded(standalone, vector, k, ask, picked)
+        if excluded:  # the filter left the evidence out: say so rather than answer from scraps
+            final = finish("no_evidence", Body(summary=excluded))
+            yield final.answer
+            yield final
+            return
         missing = unknown_names(question, self.vocabulary())
         floor = self.settings.min_evidence
         if not pre.rules and (not passages or evidence < floor or missing):
@@ -203,7 +195,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
             badge = "partial"
         if badge == "partial" and picked.best < model.answer_threshold:
             quoted = [p.sentence for p in picked.points]
-            gaps = status.missing_terms(standalone, quoted, self.picker.weights())
+            gaps = status.missing_terms(standalone, quoted, self.grounds.picker.weights())
             notices.append(status.partial_notice(gaps))
         writer = self.writer(ask.llm)
         body: Body | None = None
@@ -268,50 +260,6 @@ class AnswerChain(Runnable[AskInput, Answer]):
             sources=found.sources,
             citations=found.citations,
         )
-
-    def _pick(
-        self, question: str, vector: list[float], passages: Sequence[Passage], required: list[int]
-    ) -> Picked:
-        """The points that answer (relevance model), passages renumbered in reading order."""
-        self.scorer.prime(self.retriever.sentence_vectors([p.meta.chunk_id for p in passages]))
-        return self.picker.pick(question, vector, passages, required)
-
-    def _elsewhere(
-        self, question: str, vector: list[float], k: int, filters: RetrievalFilter, within: Picked
-    ) -> list[str]:
-        """Where, outside a filter, the corpus answers (cite labels); [] when it does not.
-
-        The filter left the evidence out when the unfiltered answer's first point lies outside
-        the selection and the unfiltered passages are clearly closer to the question (cosine
-        higher by `scope.CLEARLY_CLOSER`) or clearly more relevant (`scope.CLEARLY_MORE`).
-        """
-        docs = self.retriever.search(question, vector, k, None)
-        passages = [Passage.from_document(d, rank) for rank, d in enumerate(docs, start=1)]
-        picked = self._pick(question, vector, passages, [])
-        if not picked.points or scope.matches_filter(filters, picked.passages[0]):
-            return []
-        closer = max((p.similarity for p in passages), default=0.0) - max(
-            (p.similarity for p in within.passages), default=0.0
-        )
-        if closer < scope.CLEARLY_CLOSER and picked.best - within.best < scope.CLEARLY_MORE:
-            return []
-        cited = picked.passages[: len({p.marker for p in picked.points})]
-        return [
-            cite_label(p.doc_id, p.paragraphs)
-            for p in cited
-            if not scope.matches_filter(filters, p)
-        ]
-
-    def _chunks(self) -> Sequence[Document]:
-        lexical = self.retriever.lexical
-        return lexical.documents if lexical is not None else []
-
-    def library(self) -> scope.Library:
-        """The indexed documents (ids, kinds, dates), re-read when the index is reloaded."""
-        chunks = self._chunks()
-        if self._library is None or self._library[0] != id(chunks):
-            self._library = (id(chunks), scope.Library.of(chunks))
-        return self._library[1]
 
     def _guard_points(self, body: Body, pre: PreCheck) -> tuple[Body, tuple[BoundaryEvent, ...]]:
         """The points without sentences that cross a boundary; the rules they crossed."""
