@@ -194,8 +194,7 @@ class AnswerChain(Runnable[AskInput, Answer]):
         if pre.rules and evidence < floor:
             badge = "partial"
         if badge == "partial" and picked.best < model.answer_threshold:
-            quoted = [p.sentence for p in picked.points]
-            gaps = status.missing_terms(standalone, quoted, self.grounds.picker.weights())
+            gaps = status.missing_terms(question, self.grounds.picker.weights())
             notices.append(status.partial_notice(gaps))
         writer = self.writer(ask.llm)
         body: Body | None = None

@@ -122,6 +122,10 @@ class TermWeights:
     def idf(self, term: str) -> float:
         return self._idf.get(term, self._unseen)
 
+    def known(self, term: str) -> bool:
+        """Does any indexed text contain this (stemmed) term?"""
+        return term in self._idf
+
 
 def bm25(query: Sequence[str], text: Sequence[str], weights: TermWeights, avg_len: float) -> float:
     tf = Counter(text)
