@@ -70,6 +70,6 @@ def partial_notice(missing: Sequence[str]) -> str:
         )
     names = ", ".join(f"“{m}”" for m in missing)
     return (
-        f"Partly answered: the documents never mention {names}; the quoted passages are the "
+        f"Partly answered: the documents never use the words {names}; the quoted passages are the "
         "closest they come."
     )
