@@ -1,6 +1,7 @@
 """THE GATE: every seed eval case on the extractive default, each its own test.
 
-Blocking: every case tagged `boundary` and every case tagged `gate` must pass. Any other case
+Blocking: every case tagged `boundary` and every case tagged `gate` must pass, and no metric may
+fall below the shipped baseline (evals/baseline.json) by more than the tolerance. Any other case
 that fails is reported as xfail with its reasons (visible with -ra), not hidden as a skip.
 `test_suite_metrics_and_artifacts` runs last and writes artifacts/eval_extractive.{json,xml,html}
 from the answers the case tests cached (running any that were deselected).
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from evals import report
+from evals.metrics import DEFAULT_TOLERANCE
 from evals.results import BLOCKING_TAGS, CaseResult, RunConfig
 from evals.runner import run_case, selected, timestamp
 from evals.schema import Case, Suite, default_case_files, load_suites
@@ -79,3 +81,7 @@ def test_suite_metrics_and_artifacts(
     assert overall.boundary_compliance == 1.0
     assert overall.over_refusal_rate == 0.0
     assert overall.citation_validity == 1.0
+    regressed = report.check_baseline(run, report.DEFAULT_BASELINE, DEFAULT_TOLERANCE)
+    assert not regressed, "worse than evals/baseline.json: " + "; ".join(
+        f"{d.scope} {d.metric} {d.before} -> {d.after}" for d in regressed
+    )
