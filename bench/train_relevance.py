@@ -51,7 +51,7 @@ def collect(assistant, cases) -> list[CaseData]:  # type: ignore[no-untyped-def]
     from assistant.answer.followup import standalone_question
     from assistant.types import Passage, RetrievalFilter, Turn
 
-    picker = assistant.chain.picker
+    picker = assistant.chain.grounds.picker
     out = []
     for case in cases:
         if case.expect.error:
